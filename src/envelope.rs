@@ -1,0 +1,297 @@
+//! The envelope every call resolves to, written as JSON text for the JS side to parse.
+//!
+//! Zoom's answer is embedded as the text Zoom sent, checked but not rebuilt, except that
+//! integers beyond 2^53 become decimal strings: JavaScript numbers would round them.
+
+use crate::secret::{AccessToken, RefreshToken};
+use crate::zoom::{TokenAnswer, ZoomError};
+
+/// The envelope's `error` field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Code {
+    /// 0: success.
+    Success = 0,
+    /// 1: Zoom refused or failed, or could not be reached.
+    Api = 1,
+    /// 2: the session is over; the user must sign in again.
+    Fatal = 2,
+    /// 3: the event was refused before calling Zoom.
+    Invalid = 3,
+}
+
+/// A token pair the gateway obtained during a call; the caller must store it.
+#[derive(Clone, Debug)]
+pub struct Renewed {
+    pub access: AccessToken,
+    pub refresh: RefreshToken,
+}
+
+/// The envelope's `body`.
+#[derive(Debug)]
+pub enum Body {
+    /// `{}`.
+    Empty,
+    /// Zoom's JSON text, already checked to be JSON.
+    Zoom(String),
+    /// GET_ACCESS_TOKEN's result.
+    Login(TokenAnswer),
+}
+
+/// A whole envelope.
+#[derive(Debug)]
+pub struct Envelope {
+    pub code: Code,
+    pub msg: String,
+    /// `None` for GET_ACCESS_TOKEN's success, which has no `token` field.
+    pub token: Option<Option<Renewed>>,
+    pub body: Body,
+    pub zoom: Option<ZoomError>,
+}
+
+impl Envelope {
+    /// A success of a meeting call.
+    pub fn success(msg: &str, renewed: Option<Renewed>, body: Body) -> Self {
+        Self {
+            code: Code::Success,
+            msg: msg.to_owned(),
+            token: Some(renewed),
+            body,
+            zoom: None,
+        }
+    }
+
+    /// A failure; `renewed` carries tokens obtained before it, so that none are lost.
+    pub fn failure(code: Code, msg: String, renewed: Option<Renewed>, zoom: Option<ZoomError>) -> Self {
+        Self {
+            code,
+            msg,
+            token: Some(renewed),
+            body: Body::Empty,
+            zoom,
+        }
+    }
+
+    /// An event refused before any request.
+    pub fn invalid(msg: String) -> Self {
+        Self::failure(Code::Invalid, msg, None, None)
+    }
+
+    /// GET_ACCESS_TOKEN's success.
+    pub fn login(answer: TokenAnswer) -> Self {
+        Self {
+            code: Code::Success,
+            msg: "Retrieved Access Token".to_owned(),
+            token: None,
+            body: Body::Login(answer),
+            zoom: None,
+        }
+    }
+
+    /// The envelope as JSON text.
+    pub fn to_json(&self) -> String {
+        let zoom_len = match &self.body {
+            Body::Zoom(text) => text.len(),
+            _ => 0,
+        };
+        let mut out = String::with_capacity(160 + self.msg.len() + zoom_len);
+
+        out.push_str("{\"error\":");
+        out.push(char::from(b'0' + self.code as u8));
+        out.push_str(",\"msg\":");
+        push_str(&mut out, &self.msg);
+
+        if let Some(renewed) = &self.token {
+            out.push_str(",\"token\":");
+            match renewed {
+                Some(pair) => {
+                    out.push_str("{\"updated\":true,\"access\":");
+                    push_str(&mut out, pair.access.secret());
+                    out.push_str(",\"refresh\":");
+                    push_str(&mut out, pair.refresh.secret());
+                    out.push('}');
+                }
+                None => out.push_str("{\"updated\":false,\"access\":\"\",\"refresh\":\"\"}"),
+            }
+        }
+
+        out.push_str(",\"body\":");
+        match &self.body {
+            Body::Empty => out.push_str("{}"),
+            Body::Zoom(text) => match quote_big_integers(text) {
+                Some(rewritten) => out.push_str(&rewritten),
+                None => out.push_str(text.trim()),
+            },
+            Body::Login(answer) => push_login(&mut out, answer),
+        }
+
+        if let Some(zoom) = &self.zoom {
+            out.push_str(",\"zoom\":{\"status\":");
+            out.push_str(&zoom.status.to_string());
+            out.push_str(",\"code\":");
+            match zoom.code {
+                Some(code) => out.push_str(&code.to_string()),
+                None => out.push_str("null"),
+            }
+            out.push_str(",\"message\":");
+            push_str(&mut out, &zoom.message);
+            out.push('}');
+        }
+        out.push('}');
+        out
+    }
+}
+
+fn push_login(out: &mut String, answer: &TokenAnswer) {
+    out.push_str("{\"accessToken\":");
+    push_str(out, &answer.access_token);
+    out.push_str(",\"refreshToken\":");
+    push_str(out, answer.refresh_token.as_deref().unwrap_or_default());
+    if let Some(seconds) = answer.expires_in.filter(|s| s.is_finite() && *s >= 0.0) {
+        out.push_str(",\"expiresIn\":");
+        out.push_str(&(seconds.trunc() as u64).to_string());
+    }
+    if let Some(scope) = &answer.scope {
+        out.push_str(",\"scope\":");
+        push_str(out, scope);
+    }
+    if let Some(api_url) = &answer.api_url {
+        out.push_str(",\"apiUrl\":");
+        push_str(out, api_url);
+    }
+    out.push('}');
+}
+
+/// Appends `text` as a JSON string literal.
+fn push_str(out: &mut String, text: &str) {
+    out.push('"');
+    let mut plain_from = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(text.get(plain_from..i).unwrap_or_default());
+        if escape.is_empty() {
+            out.push_str(&format!("\\u{byte:04x}"));
+        } else {
+            out.push_str(escape);
+        }
+        plain_from = i + 1;
+    }
+    out.push_str(text.get(plain_from..).unwrap_or_default());
+    out.push('"');
+}
+
+/// The largest integer a JavaScript number holds exactly.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// Rewrites integers beyond 2^53 in checked JSON text as decimal strings; `None` when there
+/// are none, which is nearly always, so the common path costs one scan and no copy.
+pub fn quote_big_integers(json: &str) -> Option<String> {
+    // 16 digits in a row are needed for a value past 2^53; without them, nothing to do.
+    let bytes = json.as_bytes();
+    let mut run = 0;
+    let candidate = bytes.iter().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run >= 16
+    });
+    if !candidate {
+        return None;
+    }
+
+    let mut out = String::with_capacity(json.len() + 16);
+    let mut changed = false;
+    let mut copied_to = 0;
+    let mut i = 0;
+    let mut in_string = false;
+    while let Some(&byte) = bytes.get(i) {
+        if in_string {
+            match byte {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match byte {
+            b'"' => {
+                in_string = true;
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while bytes
+                    .get(i)
+                    .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
+                {
+                    i += 1;
+                }
+                let token = json.get(start..i).unwrap_or_default();
+                if is_big_integer(token) {
+                    out.push_str(json.get(copied_to..start).unwrap_or_default());
+                    out.push('"');
+                    out.push_str(token);
+                    out.push('"');
+                    copied_to = i;
+                    changed = true;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(json.get(copied_to..).unwrap_or_default());
+    Some(out)
+}
+
+fn is_big_integer(token: &str) -> bool {
+    let digits = token.strip_prefix('-').unwrap_or(token);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    digits.len() > 16 || digits.parse::<u64>().is_ok_and(|n| n > MAX_SAFE_INTEGER)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn big_integers_become_strings_and_nothing_else_changes() {
+        let json = r#"{"id":85746065432,"big":9007199254740993,"neg":-12345678901234567890,
+            "edge":9007199254740991,"f":1.5e300,"s":"12345678901234567890","a":[90071992547409930]}"#;
+        let out = quote_big_integers(json).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(value["id"], 85746065432_u64);
+        assert_eq!(value["big"], "9007199254740993");
+        assert_eq!(value["neg"], "-12345678901234567890");
+        assert_eq!(value["edge"], 9007199254740991_u64);
+        assert_eq!(value["f"], 1.5e300);
+        assert_eq!(value["s"], "12345678901234567890");
+        assert_eq!(value["a"][0], "90071992547409930");
+    }
+
+    #[test]
+    fn small_numbers_mean_no_copy() {
+        assert_eq!(quote_big_integers(r#"{"id":85746065432,"u":"a\"9"}"#), None);
+        assert_eq!(quote_big_integers(r#"{"s":"12345678901234567890"}"#), None);
+    }
+
+    #[test]
+    fn strings_are_escaped() {
+        let envelope = Envelope::invalid("a \"quote\" \\ and \n\u{1} é".to_owned());
+        let value: serde_json::Value = serde_json::from_str(&envelope.to_json()).unwrap();
+        assert_eq!(value["msg"], "a \"quote\" \\ and \n\u{1} é");
+        assert_eq!(value["error"], 3);
+        assert_eq!(value["token"]["updated"], false);
+        assert_eq!(value["body"], serde_json::json!({}));
+    }
+}

@@ -1,0 +1,260 @@
+//! The gateway's flow: one event in, one envelope out, with refresh-and-retry and bounded
+//! retries of what is safe to repeat.
+
+use crate::config::Config;
+use crate::envelope::{Body, Code, Envelope, Renewed};
+use crate::event::{self, ApiName, Call, Grant, MeetingCall};
+use crate::http::{HttpRequest, HttpResponse, Transport, TransportError};
+use crate::secret::{AccessToken, Redactor, RefreshToken};
+use crate::zoom::{self, ApiAnswer, TokenRefusal, ZoomError};
+
+/// Attempts of one request at most, the first included.
+const MAX_ATTEMPTS: u32 = 3;
+/// First backoff; it doubles with each retry.
+const BACKOFF_MS: f64 = 200.0;
+
+/// Handles an event given as JSON text and returns the envelope.
+pub async fn handle<T: Transport>(event_json: &str, config: &Config, transport: &T) -> Envelope {
+    match event::parse(event_json) {
+        Ok(Call::Login(grant)) => login(&grant, config, transport).await,
+        Ok(Call::Meeting(call)) => meeting(call, config, transport).await,
+        Err(invalid) => Envelope::invalid(invalid.0),
+    }
+}
+
+async fn login<T: Transport>(grant: &Grant, config: &Config, transport: &T) -> Envelope {
+    let request = match zoom::grant_request(config, grant) {
+        Ok(request) => request,
+        Err(msg) => return Envelope::invalid(msg),
+    };
+    let mut redactor = Redactor::default();
+    hide_config(&mut redactor, config);
+    if let Grant::AuthorizationCode {
+        code,
+        code_verifier,
+        ..
+    } = grant
+    {
+        redactor.hide(code.secret());
+        if let Some(verifier) = code_verifier {
+            redactor.hide(verifier.secret());
+        }
+    }
+
+    let response = match exchange(transport, &request, config.timeout_ms).await {
+        Ok(response) => response,
+        Err(error) => return unreachable_zoom(&error, &redactor, None),
+    };
+    match zoom::read_token_answer(&response, &redactor) {
+        Ok(answer) => Envelope::login(answer),
+        Err(TokenRefusal::GrantGone(zoom) | TokenRefusal::Other(zoom)) => Envelope::failure(
+            Code::Api,
+            format!("Zoom refused the sign-in: {}", zoom.message),
+            None,
+            Some(zoom),
+        ),
+    }
+}
+
+async fn meeting<T: Transport>(call: MeetingCall, config: &Config, transport: &T) -> Envelope {
+    let mut redactor = Redactor::default();
+    hide_config(&mut redactor, config);
+    if let Some(access) = &call.access {
+        redactor.hide(access.secret());
+    }
+    if let Some(refresh) = &call.refresh {
+        redactor.hide(refresh.secret());
+    }
+
+    let mut renewed: Option<Renewed> = None;
+    let mut access = match &call.access {
+        Some(access) => access.clone(),
+        None => match refresh(call.refresh.as_ref(), config, transport, &redactor).await {
+            Ok(pair) => {
+                let access = pair.access.clone();
+                renewed = Some(pair);
+                access
+            }
+            Err(envelope) => return envelope,
+        },
+    };
+
+    loop {
+        let request = zoom::api_request(config, &call, &access);
+        let response = match exchange(transport, &request, config.timeout_ms).await {
+            Ok(response) => response,
+            Err(error) => return unreachable_zoom(&error, &redactor, renewed),
+        };
+        let keep_body = matches!(call.api, ApiName::CreateMeeting | ApiName::GetMeeting);
+        match zoom::read_api_answer(response, keep_body, &redactor) {
+            ApiAnswer::Success(body) => {
+                let body = body.map_or(Body::Empty, Body::Zoom);
+                return Envelope::success(success_msg(call.api), renewed, body);
+            }
+            ApiAnswer::Unauthorized(zoom) if renewed.is_some() => {
+                return Envelope::failure(
+                    Code::Fatal,
+                    format!("Zoom refused even a fresh access token ({}): sign in again", zoom.message),
+                    renewed,
+                    Some(zoom),
+                );
+            }
+            ApiAnswer::Unauthorized(zoom) if call.refresh.is_none() => {
+                return Envelope::failure(
+                    Code::Fatal,
+                    format!("Zoom refused the access token ({}) and there is no refresh_token: sign in again", zoom.message),
+                    None,
+                    Some(zoom),
+                );
+            }
+            ApiAnswer::Unauthorized(_) => {
+                match refresh(call.refresh.as_ref(), config, transport, &redactor).await {
+                    Ok(pair) => {
+                        access = pair.access.clone();
+                        renewed = Some(pair);
+                    }
+                    Err(envelope) => return envelope,
+                }
+            }
+            ApiAnswer::MissingScope(zoom) => {
+                let msg = format!(
+                    "the access token lacks a scope this call needs ({}): the user must sign in again and grant it",
+                    zoom.message
+                );
+                return Envelope::failure(Code::Api, msg, renewed, Some(zoom));
+            }
+            ApiAnswer::DailyLimit(zoom) => {
+                let msg = format!(
+                    "Zoom's daily limit for this host is used up; it resets at 00:00 UTC ({})",
+                    zoom.message
+                );
+                return Envelope::failure(Code::Api, msg, renewed, Some(zoom));
+            }
+            ApiAnswer::Failed(zoom) => {
+                return Envelope::failure(Code::Api, refusal_msg(&zoom), renewed, Some(zoom));
+            }
+        }
+    }
+}
+
+/// Trades the refresh token for a new pair, or says in an envelope why it could not.
+async fn refresh<T: Transport>(
+    refresh: Option<&RefreshToken>,
+    config: &Config,
+    transport: &T,
+    redactor: &Redactor<'_>,
+) -> Result<Renewed, Envelope> {
+    let Some(refresh) = refresh else {
+        return Err(Envelope::failure(
+            Code::Fatal,
+            "no access token and no refresh_token: sign in again".to_owned(),
+            None,
+            None,
+        ));
+    };
+    let request = zoom::refresh_request(config, refresh).map_err(|msg| {
+        Envelope::failure(Code::Api, format!("cannot refresh the access token: {msg}"), None, None)
+    })?;
+    let response = exchange(transport, &request, config.timeout_ms)
+        .await
+        .map_err(|error| unreachable_zoom(&error, redactor, None))?;
+
+    match zoom::read_token_answer(&response, redactor) {
+        Ok(answer) => Ok(Renewed {
+            access: AccessToken::new(answer.access_token),
+            // Zoom always rotates; should an answer lack one, the old token is all there is.
+            refresh: answer
+                .refresh_token
+                .filter(|r| !r.is_empty())
+                .map(RefreshToken::new)
+                .unwrap_or_else(|| refresh.clone()),
+        }),
+        Err(TokenRefusal::GrantGone(zoom)) => Err(Envelope::failure(
+            Code::Fatal,
+            format!("Zoom refused the refresh token ({}): sign in again", zoom.message),
+            None,
+            Some(zoom),
+        )),
+        Err(TokenRefusal::Other(zoom)) => Err(Envelope::failure(
+            Code::Api,
+            format!("Zoom refused to refresh the access token: {}", zoom.message),
+            None,
+            Some(zoom),
+        )),
+    }
+}
+
+/// Sends a request, repeating it while that is safe and time remains: idempotent requests
+/// after a 5xx or a broken connection, any request after a per-second 429 (Zoom did not
+/// act on it). A create is never repeated blindly: a duplicate meeting is worse than an error.
+async fn exchange<T: Transport>(
+    transport: &T,
+    request: &HttpRequest,
+    timeout_ms: u32,
+) -> Result<HttpResponse, TransportError> {
+    let deadline = transport.now_ms() + f64::from(timeout_ms);
+    let mut attempt = 0;
+    loop {
+        let remaining = (deadline - transport.now_ms()).clamp(1.0, f64::from(timeout_ms));
+        let result = transport.send(request, remaining as u32).await;
+        attempt += 1;
+
+        let backoff = BACKOFF_MS * f64::from(1u32 << attempt.min(8)) / 2.0;
+        let wait = match &result {
+            Ok(response) if response.status == 429 && !zoom::is_daily_limit(response) => {
+                retry_after_ms(response, transport.now_ms()).unwrap_or(backoff)
+            }
+            Ok(response) if response.status >= 500 && request.method.is_idempotent() => backoff,
+            Err(TransportError::Network(_)) if request.method.is_idempotent() => backoff,
+            _ => return result,
+        };
+        if attempt >= MAX_ATTEMPTS || transport.now_ms() + wait >= deadline {
+            return result;
+        }
+        transport.sleep(wait as u32).await;
+    }
+}
+
+/// `Retry-After` in milliseconds from now: delay-seconds or an HTTP date.
+fn retry_after_ms(response: &HttpResponse, now_ms: f64) -> Option<f64> {
+    let value = response.retry_after.as_deref()?.trim();
+    if let Ok(seconds) = value.parse::<u32>() {
+        return Some(f64::from(seconds) * 1000.0);
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    let at_ms = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as f64;
+    Some((at_ms - now_ms).max(0.0))
+}
+
+fn unreachable_zoom(error: &TransportError, redactor: &Redactor, renewed: Option<Renewed>) -> Envelope {
+    let msg = match error {
+        TransportError::Timeout => "Zoom did not answer in time (timeout)".to_owned(),
+        TransportError::Network(detail) => {
+            format!("could not reach Zoom (network error: {})", redactor.apply(detail))
+        }
+    };
+    Envelope::failure(Code::Api, msg, renewed, None)
+}
+
+fn refusal_msg(zoom: &ZoomError) -> String {
+    match zoom.code {
+        Some(code) => format!("Zoom answered {} (code {code}): {}", zoom.status, zoom.message),
+        None => format!("Zoom answered {} with {}", zoom.status, zoom.message),
+    }
+}
+
+fn success_msg(api: ApiName) -> &'static str {
+    match api {
+        ApiName::CreateMeeting => "Meeting created",
+        ApiName::GetMeeting => "Meeting retrieved",
+        ApiName::EditMeeting => "Meeting updated",
+        ApiName::DeleteMeeting => "Meeting deleted",
+        ApiName::GetAccessToken => "Retrieved Access Token",
+    }
+}
+
+fn hide_config<'a>(redactor: &mut Redactor<'a>, config: &'a Config) {
+    if let Some(secret) = &config.client_secret {
+        redactor.hide(secret.secret());
+    }
+}

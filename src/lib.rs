@@ -1,0 +1,33 @@
+//! zoom-gateway: create, read, edit and delete Zoom meetings and sign users in with Zoom
+//! OAuth through one call, `handle(event, config)`, that always answers with the same small
+//! envelope and refreshes expired tokens by itself.
+//!
+//! The flow is plain Rust over a [`http::Transport`]; the `wasm` module supplies a `fetch`
+//! transport and the export that the npm package wraps. See README.md for the contract.
+
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod envelope;
+pub mod event;
+pub mod flow;
+pub mod http;
+mod rules;
+pub mod secret;
+pub mod zoom;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use config::Config;
+pub use envelope::{Code, Envelope};
+pub use http::{HttpRequest, HttpResponse, Method, Transport, TransportError};
+
+/// Handles an event and settings given as JSON text, and returns the envelope as JSON text.
+/// Never fails: every problem becomes an envelope.
+pub async fn handle_json<T: Transport>(event_json: &str, config_json: &str, transport: &T) -> String {
+    match Config::from_json(config_json) {
+        Ok(config) => flow::handle(event_json, &config, transport).await.to_json(),
+        Err(msg) => Envelope::invalid(msg).to_json(),
+    }
+}

@@ -1,0 +1,124 @@
+//! Secrets the gateway carries: tokens, authorization codes, the client secret.
+//!
+//! Each is a newtype whose `Debug` and `Display` print `[redacted]`; the value is read only
+//! through `secret()`, so a stray `{:?}` in a log line cannot leak it.
+
+use std::fmt;
+
+macro_rules! secret_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Wraps a value.
+            pub fn new(value: impl Into<String>) -> Self {
+                Self(value.into())
+            }
+
+            /// The value itself; only for the request that needs it.
+            pub fn secret(&self) -> &str {
+                &self.0
+            }
+
+            /// The value, moved out; only for the envelope that hands it to the caller.
+            pub fn into_secret(self) -> String {
+                self.0
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($name), "([redacted])"))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("[redacted]")
+            }
+        }
+    };
+}
+
+secret_type!(
+    /// An OAuth access token, sent only in the `Authorization` header.
+    AccessToken
+);
+secret_type!(
+    /// An OAuth refresh token; Zoom rotates it on every use.
+    RefreshToken
+);
+secret_type!(
+    /// A one-time authorization code from Zoom's redirect.
+    AuthCode
+);
+secret_type!(
+    /// The OAuth client secret; never comes from the event, never leaves in an envelope.
+    ClientSecret
+);
+secret_type!(
+    /// A PKCE code verifier.
+    CodeVerifier
+);
+
+/// Removes known secret values from text that came from outside, such as Zoom's error
+/// messages, which sometimes echo the code or token they refused.
+#[derive(Default)]
+pub struct Redactor<'a> {
+    secrets: Vec<&'a str>,
+}
+
+impl<'a> Redactor<'a> {
+    /// Shorter values are left alone: redacting "1" would mangle every message.
+    const MIN_LEN: usize = 4;
+
+    /// Adds a value to hide.
+    pub fn hide(&mut self, value: &'a str) {
+        if value.len() >= Self::MIN_LEN {
+            self.secrets.push(value);
+        }
+    }
+
+    /// `text` with every hidden value replaced by `[redacted]`.
+    pub fn apply(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for secret in &self.secrets {
+            if out.contains(secret) {
+                out = out.replace(secret, "[redacted]");
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Debug for Redactor<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Redactor({} values)", self.secrets.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_and_display_hide_the_value() {
+        let token = AccessToken::new("acc-very-secret");
+        assert_eq!(format!("{token:?}"), "AccessToken([redacted])");
+        assert_eq!(format!("{token}"), "[redacted]");
+        assert_eq!(token.secret(), "acc-very-secret");
+    }
+
+    #[test]
+    fn redactor_replaces_every_occurrence() {
+        let mut redactor = Redactor::default();
+        redactor.hide("code-123");
+        redactor.hide("ab");
+        assert_eq!(
+            redactor.apply("Invalid authorization code code-123 (code-123) ab"),
+            "Invalid authorization code [redacted] ([redacted]) ab"
+        );
+    }
+}
