@@ -14,9 +14,13 @@ const MAX_TIMEOUT_MS: u32 = 300_000;
 /// `with_*` methods.
 #[derive(Clone, Debug)]
 pub struct Config {
+    /// `ZOOM_CLIENT_ID`: the OAuth app's client ID.
     pub client_id: Option<String>,
+    /// `ZOOM_CLIENT_SECRET`: the OAuth app's secret, for login and refresh.
     pub client_secret: Option<ClientSecret>,
+    /// `ZOOM_REDIRECT_URI`: the redirect URI registered for the app.
     pub redirect_uri: Option<String>,
+    /// `ZOOM_ACCOUNT_ID`: the account for Server-to-Server OAuth.
     pub account_id: Option<String>,
     /// API base without a trailing slash.
     pub api_base: String,

@@ -22,7 +22,9 @@ pub enum Code {
 /// A token pair the gateway obtained during a call; the caller must store it.
 #[derive(Clone, Debug)]
 pub struct Renewed {
+    /// The new access token.
     pub access: AccessToken,
+    /// The new refresh token; the one the caller sent no longer works.
     pub refresh: RefreshToken,
 }
 
@@ -40,11 +42,15 @@ pub enum Body {
 /// A whole envelope.
 #[derive(Debug)]
 pub struct Envelope {
+    /// The `error` field.
     pub code: Code,
+    /// What happened, for a person.
     pub msg: String,
     /// `None` for GET_ACCESS_TOKEN's success, which has no `token` field.
     pub token: Option<Option<Renewed>>,
+    /// Zoom's answer on success, else `{}`.
     pub body: Body,
+    /// What Zoom said, when it refused.
     pub zoom: Option<ZoomError>,
 }
 
@@ -61,7 +67,12 @@ impl Envelope {
     }
 
     /// A failure; `renewed` carries tokens obtained before it, so that none are lost.
-    pub fn failure(code: Code, msg: String, renewed: Option<Renewed>, zoom: Option<ZoomError>) -> Self {
+    pub fn failure(
+        code: Code,
+        msg: String,
+        renewed: Option<Renewed>,
+        zoom: Option<ZoomError>,
+    ) -> Self {
         Self {
             code,
             msg,
@@ -226,10 +237,9 @@ pub fn quote_big_integers(json: &str) -> Option<String> {
             }
             b'-' | b'0'..=b'9' => {
                 let start = i;
-                while bytes
-                    .get(i)
-                    .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
-                {
+                while bytes.get(i).is_some_and(|b| {
+                    b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')
+                }) {
                     i += 1;
                 }
                 let token = json.get(start..i).unwrap_or_default();

@@ -36,10 +36,15 @@ impl Invalid {
 /// The five APIs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ApiName {
+    /// `GET_ACCESS_TOKEN`.
     GetAccessToken,
+    /// `CREATE_MEETING`.
     CreateMeeting,
+    /// `GET_MEETING`.
     GetMeeting,
+    /// `EDIT_MEETING`.
     EditMeeting,
+    /// `DELETE_MEETING`.
     DeleteMeeting,
 }
 
@@ -70,7 +75,9 @@ impl ApiName {
 /// A checked event.
 #[derive(Debug)]
 pub enum Call {
+    /// GET_ACCESS_TOKEN.
     Login(Grant),
+    /// One of the four meeting calls.
     Meeting(MeetingCall),
 }
 
@@ -79,22 +86,33 @@ pub enum Call {
 pub enum Grant {
     /// The user-authorized flow: exchange the code from Zoom's redirect.
     AuthorizationCode {
+        /// The code.
         code: AuthCode,
+        /// Overrides `ZOOM_REDIRECT_URI`.
         redirect_uri: Option<String>,
+        /// The PKCE verifier, when the authorize URL carried a challenge.
         code_verifier: Option<CodeVerifier>,
     },
     /// Server-to-Server OAuth for an account.
-    AccountCredentials { account_id: Option<String> },
+    /// Server-to-Server OAuth for an account.
+    AccountCredentials {
+        /// Overrides `ZOOM_ACCOUNT_ID`.
+        account_id: Option<String>,
+    },
 }
 
 /// A meeting call, ready to become a request once a token is at hand.
 #[derive(Debug)]
 pub struct MeetingCall {
+    /// Which of the four.
     pub api: ApiName,
+    /// `token`; `None` when empty, which means refresh first.
     pub access: Option<AccessToken>,
+    /// `refresh_token`.
     pub refresh: Option<RefreshToken>,
     /// The path below the API base, its variable parts already checked and encoded.
     pub path: String,
+    /// Query parameters, checked.
     pub query: Vec<(&'static str, String)>,
     /// The JSON body for create and edit.
     pub body: Option<String>,
@@ -341,7 +359,10 @@ mod tests {
             (r#"{"APIName":7,"body":{}}"#, "APIName: must be a string"),
             (r#"{"APIName":"LIST","body":{}}"#, "APIName: one of"),
             (r#"{"APIName":"GET_MEETING"}"#, "body: required"),
-            (r#"{"APIName":"GET_MEETING","body":[]}"#, "body: must be an object"),
+            (
+                r#"{"APIName":"GET_MEETING","body":[]}"#,
+                "body: must be an object",
+            ),
             (
                 r#"{"APIName":"GET_MEETING","body":{"meetingId":1}}"#,
                 "token: required",
@@ -385,7 +406,13 @@ mod tests {
 
     #[test]
     fn oversized_events_are_refused() {
-        let json = format!(r#"{{"APIName":"GET_MEETING","body":{{"x":"{}"}}}}"#, "a".repeat(5 << 20));
-        assert!(parse(&json).unwrap_err().0.starts_with("event: larger than"));
+        let json = format!(
+            r#"{{"APIName":"GET_MEETING","body":{{"x":"{}"}}}}"#,
+            "a".repeat(5 << 20)
+        );
+        assert!(parse(&json)
+            .unwrap_err()
+            .0
+            .starts_with("event: larger than"));
     }
 }

@@ -94,7 +94,10 @@ async fn meeting<T: Transport>(call: MeetingCall, config: &Config, transport: &T
             ApiAnswer::Unauthorized(zoom) if renewed.is_some() => {
                 return Envelope::failure(
                     Code::Fatal,
-                    format!("Zoom refused even a fresh access token ({}): sign in again", zoom.message),
+                    format!(
+                        "Zoom refused even a fresh access token ({}): sign in again",
+                        zoom.message
+                    ),
                     renewed,
                     Some(zoom),
                 );
@@ -153,7 +156,12 @@ async fn refresh<T: Transport>(
         ));
     };
     let request = zoom::refresh_request(config, refresh).map_err(|msg| {
-        Envelope::failure(Code::Api, format!("cannot refresh the access token: {msg}"), None, None)
+        Envelope::failure(
+            Code::Api,
+            format!("cannot refresh the access token: {msg}"),
+            None,
+            None,
+        )
     })?;
     let response = exchange(transport, &request, config.timeout_ms)
         .await
@@ -171,7 +179,10 @@ async fn refresh<T: Transport>(
         }),
         Err(TokenRefusal::GrantGone(zoom)) => Err(Envelope::failure(
             Code::Fatal,
-            format!("Zoom refused the refresh token ({}): sign in again", zoom.message),
+            format!(
+                "Zoom refused the refresh token ({}): sign in again",
+                zoom.message
+            ),
             None,
             Some(zoom),
         )),
@@ -226,11 +237,18 @@ fn retry_after_ms(response: &HttpResponse, now_ms: f64) -> Option<f64> {
     Some((at_ms - now_ms).max(0.0))
 }
 
-fn unreachable_zoom(error: &TransportError, redactor: &Redactor, renewed: Option<Renewed>) -> Envelope {
+fn unreachable_zoom(
+    error: &TransportError,
+    redactor: &Redactor,
+    renewed: Option<Renewed>,
+) -> Envelope {
     let msg = match error {
         TransportError::Timeout => "Zoom did not answer in time (timeout)".to_owned(),
         TransportError::Network(detail) => {
-            format!("could not reach Zoom (network error: {})", redactor.apply(detail))
+            format!(
+                "could not reach Zoom (network error: {})",
+                redactor.apply(detail)
+            )
         }
     };
     Envelope::failure(Code::Api, msg, renewed, None)
@@ -238,7 +256,10 @@ fn unreachable_zoom(error: &TransportError, redactor: &Redactor, renewed: Option
 
 fn refusal_msg(zoom: &ZoomError) -> String {
     match zoom.code {
-        Some(code) => format!("Zoom answered {} (code {code}): {}", zoom.status, zoom.message),
+        Some(code) => format!(
+            "Zoom answered {} (code {code}): {}",
+            zoom.status, zoom.message
+        ),
         None => format!("Zoom answered {} with {}", zoom.status, zoom.message),
     }
 }

@@ -9,9 +9,13 @@ use std::future::Future;
 /// The methods the gateway uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
+    /// GET.
     Get,
+    /// POST.
     Post,
+    /// PATCH.
     Patch,
+    /// DELETE.
     Delete,
 }
 
@@ -35,9 +39,13 @@ impl Method {
 /// A request to Zoom. Its `Debug` names headers but never prints their values.
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
+    /// The method.
     pub method: Method,
+    /// The whole URL, query included.
     pub url: String,
+    /// Headers by lower-case name.
     pub headers: Vec<(&'static str, String)>,
+    /// The body: JSON or a form.
     pub body: Option<String>,
 }
 
@@ -66,11 +74,13 @@ impl fmt::Debug for HttpRequest {
 /// Zoom's answer: the status, the few headers the flow reads, and the body as text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HttpResponse {
+    /// The HTTP status.
     pub status: u16,
     /// `Retry-After`: seconds or an HTTP date.
     pub retry_after: Option<String>,
     /// `X-RateLimit-Type`: `QPS` or a daily limit.
     pub rate_limit_type: Option<String>,
+    /// The body as text; empty for a 204.
     pub body: String,
 }
 

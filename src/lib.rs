@@ -25,7 +25,11 @@ pub use http::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 
 /// Handles an event and settings given as JSON text, and returns the envelope as JSON text.
 /// Never fails: every problem becomes an envelope.
-pub async fn handle_json<T: Transport>(event_json: &str, config_json: &str, transport: &T) -> String {
+pub async fn handle_json<T: Transport>(
+    event_json: &str,
+    config_json: &str,
+    transport: &T,
+) -> String {
     match Config::from_json(config_json) {
         Ok(config) => flow::handle(event_json, &config, transport).await.to_json(),
         Err(msg) => Envelope::invalid(msg).to_json(),

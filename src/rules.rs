@@ -36,7 +36,9 @@ pub fn refuse_prototype_keys(map: &Map<String, Value>, path: &str) -> Result<(),
 fn refuse_in_value(value: &Value, path: &str) -> Result<(), Invalid> {
     match value {
         Value::Object(map) => refuse_prototype_keys(map, path),
-        Value::Array(items) => items.iter().try_for_each(|item| refuse_in_value(item, path)),
+        Value::Array(items) => items
+            .iter()
+            .try_for_each(|item| refuse_in_value(item, path)),
         _ => Ok(()),
     }
 }
@@ -96,9 +98,9 @@ pub fn user_id_segment(user: &str) -> Result<String, Invalid> {
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
                 && !user.contains("..")
-                && local.bytes().all(|b| {
-                    b.is_ascii_alphanumeric() || b"!#$&'*+=^_`{|}~.-".contains(&b)
-                })
+                && local
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$&'*+=^_`{|}~.-".contains(&b))
                 && domain
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.'))
@@ -120,7 +122,9 @@ pub fn user_id_segment(user: &str) -> Result<String, Invalid> {
 pub fn meeting_id(value: Option<&Value>) -> Result<u64, Invalid> {
     const RULE: &str = "a positive integer (number, BigInt or string of digits)";
     let id = match value {
-        None | Some(Value::Null) => return Err(Invalid::new("meetingId", &format!("required, {RULE}"))),
+        None | Some(Value::Null) => {
+            return Err(Invalid::new("meetingId", &format!("required, {RULE}")))
+        }
         Some(Value::Number(number)) => number.as_u64(),
         Some(Value::String(text)) => digits(text),
         Some(_) => None,
@@ -184,8 +188,14 @@ pub fn check_meeting_fields(body: &Map<String, Value>) -> Result<(), Invalid> {
         }
     }
     if let Some(value) = body.get("duration").filter(|v| !v.is_null()) {
-        if !value.as_u64().is_some_and(|minutes| (1..=u32::MAX as u64).contains(&minutes)) {
-            return Err(Invalid::new("duration", "a positive whole number of minutes"));
+        if !value
+            .as_u64()
+            .is_some_and(|minutes| (1..=u32::MAX as u64).contains(&minutes))
+        {
+            return Err(Invalid::new(
+                "duration",
+                "a positive whole number of minutes",
+            ));
         }
     }
     if let Some(zone) = string_field(body, "timezone")? {
@@ -203,18 +213,22 @@ pub fn check_meeting_fields(body: &Map<String, Value>) -> Result<(), Invalid> {
         }
         check_opaque("schedule_for", host, 254)?;
     }
-    for key in ["template_id"] {
-        string_field(body, key)?;
-    }
+    string_field(body, "template_id")?;
     for key in ["pre_schedule", "default_password"] {
         if !matches!(body.get(key), None | Some(Value::Null | Value::Bool(_))) {
             return Err(Invalid::new(key, "must be true or false"));
         }
     }
-    if !matches!(body.get("settings"), None | Some(Value::Null | Value::Object(_))) {
+    if !matches!(
+        body.get("settings"),
+        None | Some(Value::Null | Value::Object(_))
+    ) {
         return Err(Invalid::new("settings", "must be an object"));
     }
-    if !matches!(body.get("tracking_fields"), None | Some(Value::Null | Value::Array(_))) {
+    if !matches!(
+        body.get("tracking_fields"),
+        None | Some(Value::Null | Value::Array(_))
+    ) {
         return Err(Invalid::new("tracking_fields", "must be an array"));
     }
     match body.get("recurrence") {
@@ -317,10 +331,9 @@ fn check_recurrence(recurrence: &Map<String, Value>) -> Result<(), Invalid> {
     let int = |key: &str| -> Result<Option<i64>, Invalid> {
         match recurrence.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(value) => value
-                .as_i64()
-                .map(Some)
-                .ok_or_else(|| Invalid::new(&format!("recurrence.{key}"), "must be a whole number")),
+            Some(value) => value.as_i64().map(Some).ok_or_else(|| {
+                Invalid::new(&format!("recurrence.{key}"), "must be a whole number")
+            }),
         }
     };
     let in_range = |key: &str, value: Option<i64>, allowed: &[i64], rule: &str| match value {
@@ -329,9 +342,17 @@ fn check_recurrence(recurrence: &Map<String, Value>) -> Result<(), Invalid> {
     };
 
     let kind = int("type")?.ok_or_else(|| {
-        Invalid::new("recurrence.type", "required: 1 (daily), 2 (weekly) or 3 (monthly)")
+        Invalid::new(
+            "recurrence.type",
+            "required: 1 (daily), 2 (weekly) or 3 (monthly)",
+        )
     })?;
-    in_range("type", Some(kind), &[1, 2, 3], "1 (daily), 2 (weekly) or 3 (monthly)")?;
+    in_range(
+        "type",
+        Some(kind),
+        &[1, 2, 3],
+        "1 (daily), 2 (weekly) or 3 (monthly)",
+    )?;
 
     if let Some(interval) = int("repeat_interval")? {
         let max = match kind {
@@ -361,10 +382,20 @@ fn check_recurrence(recurrence: &Map<String, Value>) -> Result<(), Invalid> {
         }
     }
     let month_days: Vec<i64> = (1..=31).collect();
-    in_range("monthly_day", int("monthly_day")?, &month_days, "from 1 to 31")?;
+    in_range(
+        "monthly_day",
+        int("monthly_day")?,
+        &month_days,
+        "from 1 to 31",
+    )?;
     let week = int("monthly_week")?;
     let week_day = int("monthly_week_day")?;
-    in_range("monthly_week", week, &[-1, 1, 2, 3, 4], "-1 (last) or 1 to 4")?;
+    in_range(
+        "monthly_week",
+        week,
+        &[-1, 1, 2, 3, 4],
+        "-1 (last) or 1 to 4",
+    )?;
     in_range(
         "monthly_week_day",
         week_day,
@@ -439,20 +470,35 @@ mod tests {
     #[test]
     fn type_start_time_and_duration() {
         assert!(fields(json!({ "type": 8, "start_time": "2026-12-10T15:00:00Z" })).is_ok());
-        assert!(fields(json!({ "type": 2, "start_time": "2026-12-10T15:00:00", "timezone": "Europe/Paris" })).is_ok());
+        assert!(fields(
+            json!({ "type": 2, "start_time": "2026-12-10T15:00:00", "timezone": "Europe/Paris" })
+        )
+        .is_ok());
         for bad in [json!(0), json!(4), json!("2"), json!(2.5)] {
             assert!(rule_of(json!({ "type": bad })).starts_with("type:"));
         }
-        for bad in ["2026-12-10 15:00:00", "2026-13-10T15:00:00Z", "2026-12-10T15:00Z", "tomorrow"] {
-            assert!(rule_of(json!({ "start_time": bad })).starts_with("start_time:"), "{bad}");
+        for bad in [
+            "2026-12-10 15:00:00",
+            "2026-13-10T15:00:00Z",
+            "2026-12-10T15:00Z",
+            "tomorrow",
+        ] {
+            assert!(
+                rule_of(json!({ "start_time": bad })).starts_with("start_time:"),
+                "{bad}"
+            );
         }
-        assert!(rule_of(json!({ "type": 1, "start_time": "2026-12-10T15:00:00Z" }))
-            .starts_with("start_time: only for type 2"));
+        assert!(
+            rule_of(json!({ "type": 1, "start_time": "2026-12-10T15:00:00Z" }))
+                .starts_with("start_time: only for type 2")
+        );
         for bad in [json!(0), json!(-5), json!(1.5), json!("30")] {
             assert!(rule_of(json!({ "duration": bad })).starts_with("duration:"));
         }
         assert!(rule_of(json!({ "timezone": "New York; DROP" })).starts_with("timezone:"));
-        assert!(rule_of(json!({ "type": 1, "schedule_for": "a@b.co" })).starts_with("schedule_for:"));
+        assert!(
+            rule_of(json!({ "type": 1, "schedule_for": "a@b.co" })).starts_with("schedule_for:")
+        );
     }
 
     #[test]
@@ -462,17 +508,38 @@ mod tests {
         let cases = [
             (json!({ "recurrence": {} }), "recurrence.type: required"),
             (json!({ "recurrence": { "type": 4 } }), "recurrence.type:"),
-            (json!({ "recurrence": { "type": 1, "repeat_interval": 100 } }), "recurrence.repeat_interval:"),
-            (json!({ "recurrence": { "type": 2, "weekly_days": "0,8" } }), "recurrence.weekly_days:"),
-            (json!({ "recurrence": { "type": 3, "monthly_day": 32 } }), "recurrence.monthly_day:"),
-            (json!({ "recurrence": { "type": 3, "monthly_week": 1 } }), "recurrence.monthly_week:"),
-            (json!({ "recurrence": { "type": 1, "end_times": 61 } }), "recurrence.end_times:"),
+            (
+                json!({ "recurrence": { "type": 1, "repeat_interval": 100 } }),
+                "recurrence.repeat_interval:",
+            ),
+            (
+                json!({ "recurrence": { "type": 2, "weekly_days": "0,8" } }),
+                "recurrence.weekly_days:",
+            ),
+            (
+                json!({ "recurrence": { "type": 3, "monthly_day": 32 } }),
+                "recurrence.monthly_day:",
+            ),
+            (
+                json!({ "recurrence": { "type": 3, "monthly_week": 1 } }),
+                "recurrence.monthly_week:",
+            ),
+            (
+                json!({ "recurrence": { "type": 1, "end_times": 61 } }),
+                "recurrence.end_times:",
+            ),
             (
                 json!({ "recurrence": { "type": 1, "end_times": 2, "end_date_time": "2027-01-01T00:00:00Z" } }),
                 "recurrence.end_date_time: not together",
             ),
-            (json!({ "type": 2, "recurrence": { "type": 1 } }), "recurrence: only for type 8"),
-            (json!({ "recurrence": "daily" }), "recurrence: must be an object"),
+            (
+                json!({ "type": 2, "recurrence": { "type": 1 } }),
+                "recurrence: only for type 8",
+            ),
+            (
+                json!({ "recurrence": "daily" }),
+                "recurrence: must be an object",
+            ),
         ];
         for (body, expected) in cases {
             let rule = rule_of(body.clone());
@@ -483,21 +550,56 @@ mod tests {
     #[test]
     fn user_ids_cannot_walk_the_path() {
         assert_eq!(user_id_segment("me").unwrap(), "me");
-        assert_eq!(user_id_segment("KdYKjnimT4KPd8FFgQt9FQ").unwrap(), "KdYKjnimT4KPd8FFgQt9FQ");
-        assert_eq!(user_id_segment("a+b@example.com").unwrap(), "a%2Bb@example.com");
-        for bad in ["", "../admin", "me/meetings", "me?x=1", "me#", "a@b", "a\n@b.com", "a..b@c.com", "x y"] {
+        assert_eq!(
+            user_id_segment("KdYKjnimT4KPd8FFgQt9FQ").unwrap(),
+            "KdYKjnimT4KPd8FFgQt9FQ"
+        );
+        assert_eq!(
+            user_id_segment("a+b@example.com").unwrap(),
+            "a%2Bb@example.com"
+        );
+        for bad in [
+            "",
+            "../admin",
+            "me/meetings",
+            "me?x=1",
+            "me#",
+            "a@b",
+            "a\n@b.com",
+            "a..b@c.com",
+            "x y",
+        ] {
             assert!(user_id_segment(bad).is_err(), "{bad:?}");
         }
     }
 
     #[test]
     fn meeting_ids_are_positive_integers() {
-        assert_eq!(meeting_id(Some(&json!(85746065432_u64))).unwrap(), 85746065432);
-        assert_eq!(meeting_id(Some(&json!("85746065432"))).unwrap(), 85746065432);
-        for bad in [json!(0), json!(-1), json!(1.5), json!("12a"), json!(""), json!("85746065432/../../users/me"), json!(" 1"), json!(true), json!("99999999999999999999999")] {
+        assert_eq!(
+            meeting_id(Some(&json!(85746065432_u64))).unwrap(),
+            85746065432
+        );
+        assert_eq!(
+            meeting_id(Some(&json!("85746065432"))).unwrap(),
+            85746065432
+        );
+        for bad in [
+            json!(0),
+            json!(-1),
+            json!(1.5),
+            json!("12a"),
+            json!(""),
+            json!("85746065432/../../users/me"),
+            json!(" 1"),
+            json!(true),
+            json!("99999999999999999999999"),
+        ] {
             assert!(meeting_id(Some(&bad)).is_err(), "{bad}");
         }
-        assert!(meeting_id(None).unwrap_err().0.starts_with("meetingId: required"));
+        assert!(meeting_id(None)
+            .unwrap_err()
+            .0
+            .starts_with("meetingId: required"));
     }
 
     #[test]

@@ -151,10 +151,15 @@ fn token_request<'a>(
 /// A successful token answer.
 #[derive(Deserialize)]
 pub struct TokenAnswer {
+    /// The new access token.
     pub access_token: String,
+    /// The new refresh token; absent for Server-to-Server OAuth.
     pub refresh_token: Option<String>,
+    /// Seconds the access token lives.
     pub expires_in: Option<f64>,
+    /// Granted scopes, space separated.
     pub scope: Option<String>,
+    /// The regional API host for this user.
     pub api_url: Option<String>,
 }
 
@@ -172,8 +177,11 @@ impl std::fmt::Debug for TokenAnswer {
 /// secrets removed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ZoomError {
+    /// HTTP status.
     pub status: u16,
+    /// Zoom's numeric code, when it gave one.
     pub code: Option<i64>,
+    /// Zoom's message, secrets removed.
     pub message: String,
 }
 
@@ -211,7 +219,10 @@ pub fn read_token_answer(
             .unwrap_or_default()
     };
     let (error, reason) = (text("error"), text("reason"));
-    let code = fields.as_ref().and_then(|f| f.get("code")).and_then(as_code);
+    let code = fields
+        .as_ref()
+        .and_then(|f| f.get("code"))
+        .and_then(as_code);
     let message = match (error, reason, text("message")) {
         ("", "", "") => body_summary(response),
         ("", "", message) => message.to_owned(),
@@ -288,7 +299,10 @@ pub fn is_daily_limit(response: &HttpResponse) -> bool {
 
 fn api_error(response: &HttpResponse, redactor: &Redactor) -> ZoomError {
     let fields = serde_json::from_str::<Value>(&response.body).ok();
-    let code = fields.as_ref().and_then(|f| f.get("code")).and_then(as_code);
+    let code = fields
+        .as_ref()
+        .and_then(|f| f.get("code"))
+        .and_then(as_code);
     let mut message = fields
         .as_ref()
         .and_then(|f| f.get("message"))
@@ -366,12 +380,18 @@ mod tests {
             assert!(matches!(answer, Err(TokenRefusal::GrantGone(_))), "{body}");
         }
         let client = read_token_answer(
-            &HttpResponse::new(401, r#"{"reason":"Invalid client_id or client_secret","error":"invalid_client"}"#),
+            &HttpResponse::new(
+                401,
+                r#"{"reason":"Invalid client_id or client_secret","error":"invalid_client"}"#,
+            ),
             &Redactor::default(),
         );
         match client {
             Err(TokenRefusal::Other(error)) => {
-                assert_eq!(error.message, "Invalid client_id or client_secret (invalid_client)")
+                assert_eq!(
+                    error.message,
+                    "Invalid client_id or client_secret (invalid_client)"
+                )
             }
             other => panic!("{other:?}"),
         }
@@ -382,7 +402,10 @@ mod tests {
         let mut redactor = Redactor::default();
         redactor.hide("auth-code-used");
         let answer = read_token_answer(
-            &HttpResponse::new(400, r#"{"reason":"Invalid authorization code auth-code-used","error":"invalid_request"}"#),
+            &HttpResponse::new(
+                400,
+                r#"{"reason":"Invalid authorization code auth-code-used","error":"invalid_request"}"#,
+            ),
             &redactor,
         );
         match answer {
@@ -406,15 +429,26 @@ mod tests {
             ApiAnswer::Failed(_)
         ));
         assert!(matches!(
-            read_api_answer(HttpResponse::new(401, r#"{"code":124,"message":"x"}"#), true, &r),
+            read_api_answer(
+                HttpResponse::new(401, r#"{"code":124,"message":"x"}"#),
+                true,
+                &r
+            ),
             ApiAnswer::Unauthorized(_)
         ));
         assert!(matches!(
-            read_api_answer(HttpResponse::new(400, r#"{"code":4711,"message":"x"}"#), true, &r),
+            read_api_answer(
+                HttpResponse::new(400, r#"{"code":4711,"message":"x"}"#),
+                true,
+                &r
+            ),
             ApiAnswer::MissingScope(_)
         ));
         match read_api_answer(
-            HttpResponse::new(400, r#"{"code":300,"message":"Validation Failed.","errors":[{"field":"topic","message":"too long"}]}"#),
+            HttpResponse::new(
+                400,
+                r#"{"code":300,"message":"Validation Failed.","errors":[{"field":"topic","message":"too long"}]}"#,
+            ),
             true,
             &r,
         ) {

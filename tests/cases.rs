@@ -44,7 +44,9 @@ fn response(respond: &Value) -> HttpResponse {
 
 fn split_url(url: &str) -> (&str, BTreeMap<String, String>) {
     let (path, query) = url.split_once('?').unwrap_or((url, ""));
-    let pairs = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let pairs = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
     (path, pairs)
 }
 
@@ -52,7 +54,11 @@ fn split_url(url: &str) -> (&str, BTreeMap<String, String>) {
 fn check_request(expect: &Value, sent: &HttpRequest) -> Vec<String> {
     let mut problems = Vec::new();
     if expect["method"].as_str() != Some(sent.method.as_str()) {
-        problems.push(format!("method {} != {}", sent.method.as_str(), expect["method"]));
+        problems.push(format!(
+            "method {} != {}",
+            sent.method.as_str(),
+            expect["method"]
+        ));
     }
     let (path, query) = split_url(&sent.url);
     if expect["url"].as_str() != Some(path) {
@@ -135,25 +141,40 @@ fn every_shared_case_gives_its_envelope() {
         script.repeat_last = case["zoom_may_repeat_last"].as_bool().unwrap_or(false);
 
         let event = case["event"].to_string();
-        let envelope_text =
-            pollster::block_on(zoom_gateway::handle_json(&event, &config, &script));
+        let envelope_text = pollster::block_on(zoom_gateway::handle_json(&event, &config, &script));
         let envelope: Value = serde_json::from_str(&envelope_text).expect("envelope is JSON");
 
         let mut problems = check_envelope(&case["envelope"], &envelope);
         let sent = script.sent();
-        let allowed = if script.repeat_last { usize::MAX } else { exchanges.len() };
+        let allowed = if script.repeat_last {
+            usize::MAX
+        } else {
+            exchanges.len()
+        };
         if sent.len() < exchanges.len() || sent.len() > allowed {
-            problems.push(format!("sent {} requests, expected {}", sent.len(), exchanges.len()));
+            problems.push(format!(
+                "sent {} requests, expected {}",
+                sent.len(),
+                exchanges.len()
+            ));
         }
         for (i, request) in sent.iter().enumerate() {
             let expect = exchanges.get(i).or(exchanges.last()).map(|x| &x["expect"]);
             if let Some(expect) = expect {
-                problems.extend(check_request(expect, request).into_iter().map(|p| format!("request {i}: {p}")));
+                problems.extend(
+                    check_request(expect, request)
+                        .into_iter()
+                        .map(|p| format!("request {i}: {p}")),
+                );
             }
         }
         if !problems.is_empty() {
             failures.push(format!("{id}: {}", problems.join("; ")));
         }
     }
-    assert!(failures.is_empty(), "cases failed:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "cases failed:\n{}",
+        failures.join("\n")
+    );
 }

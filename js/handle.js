@@ -1,0 +1,99 @@
+// The package's `handle`: turns whatever JS values arrive into JSON text for the wasm flow,
+// and makes sure the promise resolves to an envelope, whatever happens.
+import { handleJson } from "./zoom_gateway.js";
+
+const CONFIG_KEYS = [
+  "ZOOM_CLIENT_ID",
+  "ZOOM_CLIENT_SECRET",
+  "ZOOM_REDIRECT_URI",
+  "ZOOM_ACCOUNT_ID",
+  "ZOOM_API_BASE",
+  "ZOOM_OAUTH_BASE",
+  "ZOOM_TIMEOUT_MS",
+];
+
+// The flow refuses larger events too; checking here spares copying them into wasm memory.
+const MAX_EVENT_CHARS = 1 << 20;
+
+function failure(error, msg) {
+  return { error, msg, token: { updated: false, access: "", refresh: "" }, body: {} };
+}
+
+function nameOf(error) {
+  try {
+    return typeof error?.name === "string" ? error.name : typeof error;
+  } catch {
+    return "Error";
+  }
+}
+
+function bigintAsString(_key, value) {
+  return typeof value === "bigint" ? value.toString() : value;
+}
+
+function eventText(event) {
+  try {
+    return JSON.stringify(event) ?? "null";
+  } catch (error) {
+    // A BigInt meeting ID is the usual reason; the replacer costs a call per key, so it is
+    // only used when needed.
+    if (!(error instanceof TypeError)) throw error;
+    return JSON.stringify(event, bigintAsString) ?? "null";
+  }
+}
+
+function configText(config) {
+  const picked = {};
+  if (config === null || (typeof config !== "object" && typeof config !== "function")) {
+    return "{}";
+  }
+  for (const key of CONFIG_KEYS) {
+    let value;
+    try {
+      value = config[key];
+    } catch {
+      continue;
+    }
+    if (typeof value === "string") picked[key] = value;
+    else if (typeof value === "number" && Number.isFinite(value)) picked[key] = String(value);
+  }
+  return JSON.stringify(picked);
+}
+
+function customFetch(config) {
+  try {
+    const fetch = config?.fetch;
+    return typeof fetch === "function" ? fetch : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Builds `handle` over an initialised module; `ready()` returns a promise (or nothing) that
+ * settles once the wasm module can be called.
+ */
+export function makeHandle(ready) {
+  return async function handle(event, config) {
+    let eventJson;
+    try {
+      eventJson = eventText(event);
+    } catch (error) {
+      return failure(3, `event: cannot be read as JSON (${nameOf(error)})`);
+    }
+    if (eventJson.length > MAX_EVENT_CHARS) {
+      return failure(3, `event: larger than ${MAX_EVENT_CHARS} characters of JSON`);
+    }
+    try {
+      await ready();
+    } catch (error) {
+      return failure(1, `zoom-gateway could not load its wasm module (${nameOf(error)})`);
+    }
+    try {
+      const text = await handleJson(eventJson, configText(config), customFetch(config));
+      return JSON.parse(text);
+    } catch (error) {
+      return failure(1, `zoom-gateway failed unexpectedly (${nameOf(error)})`);
+    }
+  };
+}

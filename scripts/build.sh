@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: the .wasm (size-tuned), wasm-bindgen's glue and our
+# entry points for Node, workerd and browsers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target=target/wasm32-unknown-unknown/release/zoom_gateway.wasm
+wasm_opt=node_modules/.bin/wasm-opt
+
+echo "==> cargo build (wasm32, release)"
+cargo build --lib --release --target wasm32-unknown-unknown --quiet
+
+echo "==> wasm-bindgen"
+rm -rf pkg
+wasm-bindgen --target web --no-typescript --out-dir pkg --out-name zoom_gateway "$target"
+
+echo "==> wasm-opt -Oz"
+# The features Rust's wasm32 target emits by default; wasm-opt must accept them.
+"$wasm_opt" -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+  pkg/zoom_gateway_bg.wasm -o pkg/zoom_gateway_bg.wasm
+
+cp js/handle.js js/node.js js/workerd.js js/browser.js js/index.d.ts js/package.json pkg/
+cp README.md pkg/ 2>/dev/null || true
+
+raw=$(wc -c < pkg/zoom_gateway_bg.wasm)
+gz=$(gzip -9 -c pkg/zoom_gateway_bg.wasm | wc -c)
+echo "==> pkg/ built: zoom_gateway_bg.wasm ${raw} bytes, ${gz} gzip"
