@@ -17,7 +17,7 @@ pub mod secret;
 pub mod zoom;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use config::Config;
 pub use envelope::{Code, Envelope};
