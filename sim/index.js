@@ -1,6 +1,7 @@
 // A local Zoom: OAuth and the four meeting operations on a real HTTP server on the loopback
 // interface, for the gateway's demo, integration tests and benchmarks. See README.md.
 
+import { setMaxListeners } from "node:events";
 import { copyOptions, addFault, clearFaults, configure, expire, issueTokens, reset, revokeRefresh } from "./lib/control.js";
 import { resetLimits } from "./lib/limits.js";
 import { loadSchemas } from "./lib/schema.js";
@@ -48,6 +49,8 @@ export async function startSimulator(options = {}) {
     state: null,
     closing: new AbortController(),
   };
+  // Every pending delay listens for the close; a load test may hold thousands at once.
+  setMaxListeners(0, core.closing.signal);
   loadSchemas();
   const server = createSimulatorServer(core);
   await listen(server, settings.host, settings.port);
