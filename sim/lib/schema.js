@@ -80,10 +80,14 @@ function granularScope(scopes) {
   );
 }
 
+// A body of a million bad items must not become a million-line answer.
+const MAX_FIELD_ERRORS = 50;
+
 /** Turns ajv's errors into Zoom's `errors: [{field, message}]`, one per field and problem. */
 export function fieldErrors(ajvErrors) {
   const byMessage = new Map();
   for (const error of ajvErrors ?? []) {
+    if (byMessage.size >= MAX_FIELD_ERRORS) break;
     const path = error.instancePath.slice(1).replaceAll("/", ".");
     const field =
       error.keyword === "required"

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { beforeEach, describe, it } from "node:test";
+import { startSimulator } from "../index.js";
 import { REDIRECT_URI, api, codeFor, control, scheduled, simulator, tokenRequest } from "./helpers.js";
 
 const sim = await simulator();
@@ -64,11 +65,15 @@ describe("CORS", () => {
   });
 
   it("can be turned off", async () => {
-    const closed = await simulator({ cors: false });
-    const response = await fetch(`${closed.apiBase}/meetings/1`);
-    assert.equal(response.headers.get("access-control-allow-origin"), null);
-    const preflight = await fetch(`${closed.apiBase}/meetings/1`, { method: "OPTIONS" });
-    assert.equal(preflight.status, 405);
+    const closed = await startSimulator({ cors: false });
+    try {
+      const response = await fetch(`${closed.apiBase}/meetings/1`);
+      assert.equal(response.headers.get("access-control-allow-origin"), null);
+      const preflight = await fetch(`${closed.apiBase}/meetings/1`, { method: "OPTIONS" });
+      assert.equal(preflight.status, 405);
+    } finally {
+      await closed.close();
+    }
   });
 });
 
@@ -104,6 +109,15 @@ describe("hostile input", () => {
     socket.write("POST /v2/users/me/meetings HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"top");
     socket.destroy();
     assert.ok(await healthy());
+  });
+
+  it("caps the list of field errors", async () => {
+    const answer = await api(sim, "POST", "/users/me/meetings", {
+      token: pair.access_token,
+      json: { tracking_fields: Array.from({ length: 10_000 }, () => ({ value: 1 })) },
+    });
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.errors.length, 50);
   });
 
   it("refuses deeply nested JSON without falling over", async () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { beforeEach, describe, it } from "node:test";
+import { startSimulator } from "../index.js";
 import {
   REDIRECT_URI,
   api,
@@ -84,9 +85,13 @@ describe("authorize", () => {
     assert.equal(answer.status, 302);
     assert.ok(new URL(answer.location).searchParams.get("code"));
 
-    const auto = await simulator({ autoApprove: true });
-    const direct = await authorize(auto, consentParams);
-    assert.equal(direct.status, 302);
+    const auto = await startSimulator({ autoApprove: true });
+    try {
+      const direct = await authorize(auto, consentParams);
+      assert.equal(direct.status, 302);
+    } finally {
+      await auto.close();
+    }
   });
 
   it("accepts each registered redirect URI, exactly", async () => {
