@@ -60,7 +60,8 @@ function readFlags(argv, env) {
 function number(flag, text) {
   const value = Number(text);
   if (text === undefined) return undefined;
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${flag} needs a number, got ${text}`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`--${flag} needs a number, got ${text}`);
   return value;
 }
 
@@ -74,7 +75,8 @@ function toOptions(flags) {
     clientSecret: flags["client-secret"],
     publicClientId: flags["public-client-id"],
     accountId: flags["account-id"],
-    redirectUri: flags["redirect-uri"]?.length === 1 ? flags["redirect-uri"][0] : flags["redirect-uri"],
+    redirectUri:
+      flags["redirect-uri"]?.length === 1 ? flags["redirect-uri"][0] : flags["redirect-uri"],
     dailyLimit: number("daily-limit", flags["daily-limit"]),
     perSecondLimit: {
       create: number("rate-create", flags["rate-create"]),

@@ -2,7 +2,16 @@
 // interface, for the gateway's demo, integration tests and benchmarks. See README.md.
 
 import { setMaxListeners } from "node:events";
-import { copyOptions, addFault, clearFaults, configure, expire, issueTokens, reset, revokeRefresh } from "./lib/control.js";
+import {
+  copyOptions,
+  addFault,
+  clearFaults,
+  configure,
+  expire,
+  issueTokens,
+  reset,
+  revokeRefresh,
+} from "./lib/control.js";
 import { resetLimits } from "./lib/limits.js";
 import { loadSchemas } from "./lib/schema.js";
 import { createSimulatorServer } from "./lib/server.js";
@@ -63,15 +72,25 @@ export async function startSimulator(options = {}) {
 }
 
 function checkOptions(options, now) {
-  if (typeof now !== "function") throw new TypeError("options.now must be a function returning milliseconds");
+  if (typeof now !== "function")
+    throw new TypeError("options.now must be a function returning milliseconds");
   const redirects = [options.redirectUri].flat();
   for (const uri of redirects) {
-    if (typeof uri !== "string" || !URL.canParse(uri)) throw new TypeError(`redirectUri ${uri} is not an absolute URL`);
+    if (typeof uri !== "string" || !URL.canParse(uri))
+      throw new TypeError(`redirectUri ${uri} is not an absolute URL`);
   }
-  for (const name of ["clientId", "clientSecret", "publicClientId", "accountId", "scopes", "host"]) {
+  for (const name of [
+    "clientId",
+    "clientSecret",
+    "publicClientId",
+    "accountId",
+    "scopes",
+    "host",
+  ]) {
     if (typeof options[name] !== "string") throw new TypeError(`options.${name} must be a string`);
   }
-  if (!(options.accessTokenTtlSec > 0)) throw new TypeError("options.accessTokenTtlSec must be positive");
+  if (!(options.accessTokenTtlSec > 0))
+    throw new TypeError("options.accessTokenTtlSec must be positive");
   if (!(options.maxBodyBytes > 0)) throw new TypeError("options.maxBodyBytes must be positive");
 }
 

@@ -26,7 +26,8 @@ export function expire(core, accessToken) {
 /** Makes a grant's refresh token stop working (or every grant's, with `{ all: true }`). */
 export function revokeRefresh(core, target) {
   if (target?.all === true) {
-    for (const grant of core.state.grants.values()) revokeGrant(core, grant, { withAccessTokens: false });
+    for (const grant of core.state.grants.values())
+      revokeGrant(core, grant, { withAccessTokens: false });
     return { revoked: core.state.grants.size };
   }
   const token = typeof target === "string" ? target : target?.refresh_token;
@@ -51,7 +52,8 @@ export function clearFaults(core) {
 export function issueTokens(core, { userId, scopes } = {}) {
   const user = userId === undefined ? accountOwner(core.state) : findUser(core.state, userId);
   if (!user) throw new ControlError(`no simulated user ${userId}`);
-  if (scopes !== undefined && typeof scopes !== "string") throw new ControlError("scopes is a space-separated string");
+  if (scopes !== undefined && typeof scopes !== "string")
+    throw new ControlError("scopes is a space-separated string");
   const { body } = issueGrant(core, {
     userId: user.id,
     clientId: core.options.clientId,
@@ -70,7 +72,9 @@ export function reset(core) {
 export function copyOptions(options) {
   return {
     ...options,
-    redirectUri: Array.isArray(options.redirectUri) ? [...options.redirectUri] : options.redirectUri,
+    redirectUri: Array.isArray(options.redirectUri)
+      ? [...options.redirectUri]
+      : options.redirectUri,
     perSecondLimit: { ...options.perSecondLimit },
   };
 }
@@ -87,7 +91,9 @@ const CONFIG_CHECKS = {
     value !== null &&
     typeof value === "object" &&
     Object.entries(value).every(
-      ([name, limit]) => ["create", "light"].includes(name) && (limit === null || (typeof limit === "number" && limit >= 0)),
+      ([name, limit]) =>
+        ["create", "light"].includes(name) &&
+        (limit === null || (typeof limit === "number" && limit >= 0)),
     ),
   users: (value) => value !== null && typeof value === "object",
 };
@@ -102,7 +108,10 @@ export function configure(core, changes) {
   }
   for (const [name, value] of Object.entries(changes)) {
     const check = CONFIG_CHECKS[name];
-    if (!check) throw new ControlError(`cannot change ${name}; known: ${Object.keys(CONFIG_CHECKS).join(", ")}`);
+    if (!check)
+      throw new ControlError(
+        `cannot change ${name}; known: ${Object.keys(CONFIG_CHECKS).join(", ")}`,
+      );
     if (!check(value)) throw new ControlError(`invalid value for ${name}`);
   }
   const userChanges = changes.users ? checkUserChanges(core, changes.users) : [];
@@ -127,12 +136,19 @@ function checkUserChanges(core, users) {
   return Object.entries(users).map(([reference, flags]) => {
     const user = findUser(core.state, reference, accountOwner(core.state));
     if (!user) throw new ControlError(`no simulated user ${reference}`);
-    if (flags === null || typeof flags !== "object") throw new ControlError(`flags for ${reference} must be an object`);
+    if (flags === null || typeof flags !== "object")
+      throw new ControlError(`flags for ${reference} must be an object`);
     const { canHost, timezone, ...unknown } = flags;
-    if (Object.keys(unknown).length > 0) throw new ControlError(`user flags are canHost and timezone`);
-    if (canHost !== undefined && typeof canHost !== "boolean") throw new ControlError("canHost must be true or false");
-    if (timezone !== undefined && !isTimeZone(timezone)) throw new ControlError("timezone must be an IANA time zone");
-    return [user, Object.fromEntries(Object.entries({ canHost, timezone }).filter(([, v]) => v !== undefined))];
+    if (Object.keys(unknown).length > 0)
+      throw new ControlError(`user flags are canHost and timezone`);
+    if (canHost !== undefined && typeof canHost !== "boolean")
+      throw new ControlError("canHost must be true or false");
+    if (timezone !== undefined && !isTimeZone(timezone))
+      throw new ControlError("timezone must be an IANA time zone");
+    return [
+      user,
+      Object.fromEntries(Object.entries({ canHost, timezone }).filter(([, v]) => v !== undefined)),
+    ];
   });
 }
 
@@ -190,10 +206,12 @@ export function controlReply(core, ctx) {
       return json(400, { ok: false, error: "the body must be JSON" });
     }
   }
-  if (body === null || typeof body !== "object") return json(400, { ok: false, error: "the body must be a JSON object" });
+  if (body === null || typeof body !== "object")
+    return json(400, { ok: false, error: "the body must be a JSON object" });
   try {
     const result = controlRequest(core, ctx.method, ctx.path, body);
-    if (result === null) return json(404, { ok: false, error: `no control operation ${ctx.method} ${ctx.path}` });
+    if (result === null)
+      return json(404, { ok: false, error: `no control operation ${ctx.method} ${ctx.path}` });
     return json(200, { ok: true, ...result });
   } catch (error) {
     if (error instanceof ControlError) return json(400, { ok: false, error: error.message });

@@ -2,7 +2,16 @@
 // answered with an error or an HTML page, cut short, dribbled out slowly, or dropped.
 
 export const FAULT_KINDS = ["delay", "status", "nonjson", "truncate", "drop", "slowbody"];
-export const FAULT_ENDPOINTS = ["token", "authorize", "revoke", "create", "get", "update", "delete", "*"];
+export const FAULT_ENDPOINTS = [
+  "token",
+  "authorize",
+  "revoke",
+  "create",
+  "get",
+  "update",
+  "delete",
+  "*",
+];
 const BODIES = ["json", "html", "empty"];
 const MAX_DELAY_MS = 120_000;
 
@@ -12,13 +21,14 @@ const MAX_DELAY_MS = 120_000;
  */
 export function normalizeFault(spec) {
   if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
-    return { error: "a fault is an object such as {\"endpoint\": \"token\", \"kind\": \"status\"}" };
+    return { error: 'a fault is an object such as {"endpoint": "token", "kind": "status"}' };
   }
   const { endpoint = "*", kind, count = 1, process = false } = spec;
   if (!FAULT_ENDPOINTS.includes(endpoint)) {
     return { error: `endpoint must be one of ${FAULT_ENDPOINTS.join(", ")}` };
   }
-  if (!FAULT_KINDS.includes(kind)) return { error: `kind must be one of ${FAULT_KINDS.join(", ")}` };
+  if (!FAULT_KINDS.includes(kind))
+    return { error: `kind must be one of ${FAULT_KINDS.join(", ")}` };
   if (!Number.isInteger(count) || (count < 1 && count !== -1)) {
     return { error: "count must be a positive integer, or -1 for every request until cleared" };
   }
@@ -39,7 +49,9 @@ export function normalizeFault(spec) {
 
 /** The first armed fault for `endpoint`, used up by one; undefined when none applies. */
 export function takeFault(state, endpoint) {
-  const index = state.faults.findIndex((fault) => fault.endpoint === "*" || fault.endpoint === endpoint);
+  const index = state.faults.findIndex(
+    (fault) => fault.endpoint === "*" || fault.endpoint === endpoint,
+  );
   if (index === -1) return undefined;
   const fault = state.faults[index];
   if (fault.count > 0) {

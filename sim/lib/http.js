@@ -5,7 +5,11 @@ const JSON_TYPE = "application/json;charset=UTF-8";
 const HTML_TYPE = "text/html; charset=utf-8";
 
 export function json(status, value, headers = {}) {
-  return { status, headers: { "content-type": JSON_TYPE, ...headers }, body: JSON.stringify(value) };
+  return {
+    status,
+    headers: { "content-type": JSON_TYPE, ...headers },
+    body: JSON.stringify(value),
+  };
 }
 
 /** A 204 (or other bodiless status): no content-type, no body. */

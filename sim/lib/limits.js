@@ -73,7 +73,10 @@ function dailyCount(core, hostId) {
 
 /** Records one create or update for `hostId` today. */
 export function countDaily(core, hostId) {
-  core.state.usage.daily.set(hostId, { day: utcDay(core.now()), count: dailyCount(core, hostId) + 1 });
+  core.state.usage.daily.set(hostId, {
+    day: utcDay(core.now()),
+    count: dailyCount(core, hostId) + 1,
+  });
 }
 
 export function resetLimits(core) {

@@ -16,10 +16,29 @@ const PASSWORD_RULE =
 const MAX_BODY_DEPTH = 16;
 const OCCURRENCE_FIELDS = ["agenda", "start_time", "duration", "settings"];
 const FIELD_ORDER = [
-  "uuid", "id", "host_id", "host_email", "topic", "type", "status", "start_time", "duration",
-  "timezone", "agenda", "created_at", "start_url", "join_url", "password", "h323_password",
-  "pstn_password", "encrypted_password", "settings", "pre_schedule", "tracking_fields",
-  "occurrences", "recurrence",
+  "uuid",
+  "id",
+  "host_id",
+  "host_email",
+  "topic",
+  "type",
+  "status",
+  "start_time",
+  "duration",
+  "timezone",
+  "agenda",
+  "created_at",
+  "start_url",
+  "join_url",
+  "password",
+  "h323_password",
+  "pstn_password",
+  "encrypted_password",
+  "settings",
+  "pre_schedule",
+  "tracking_fields",
+  "occurrences",
+  "recurrence",
 ];
 
 const DEFAULT_SETTINGS = {
@@ -75,7 +94,11 @@ export function meetingOperation(core, ctx, operation, params) {
   if (token.reply) return token.reply;
   const scopes = token.scopes.split(" ");
   if (!facts.acceptedScopes.some((scope) => scopes.includes(scope))) {
-    return apiError(400, 4711, `Invalid access token, does not contain scopes:[${facts.missingScopeName}].`);
+    return apiError(
+      400,
+      4711,
+      `Invalid access token, does not contain scopes:[${facts.missingScopeName}].`,
+    );
   }
   const limited = takePerSecond(core, facts.rateLimitCategory);
   if (limited) return limited;
@@ -85,10 +108,12 @@ export function meetingOperation(core, ctx, operation, params) {
 
 function bearerToken(core, ctx) {
   // Zoom has refused tokens in the query string since February 2023.
-  if (ctx.query.access_token !== undefined) return { reply: apiError(401, 124, "Invalid access token.") };
+  if (ctx.query.access_token !== undefined)
+    return { reply: apiError(401, 124, "Invalid access token.") };
   const presented = /^bearer\s+(\S+)\s*$/i.exec(ctx.headers.authorization ?? "")?.[1];
   const checked = checkAccessToken(core, presented);
-  if (checked.problem === "expired") return { reply: apiError(401, 124, "Access token is expired.") };
+  if (checked.problem === "expired")
+    return { reply: apiError(401, 124, "Access token is expired.") };
   if (checked.problem) return { reply: apiError(401, 124, "Invalid access token.") };
   return checked.token;
 }
@@ -139,7 +164,10 @@ function get(core, ctx, { token, meetingId }) {
   if (occurrenceId !== undefined && !findOccurrence(found.record, occurrenceId)) {
     return invalidOccurrence();
   }
-  return json(200, publicMeeting(core, found.record, { occurrenceId, showPrevious: showPrevious.value }));
+  return json(
+    200,
+    publicMeeting(core, found.record, { occurrenceId, showPrevious: showPrevious.value }),
+  );
 }
 
 function update(core, ctx, { token, facts, meetingId }) {
@@ -154,11 +182,9 @@ function update(core, ctx, { token, facts, meetingId }) {
   const fields = input.value;
   let host = core.state.users.get(record.meeting.host_id);
   const occurrenceId = ctx.query.occurrence_id;
-  let occurrence;
-  if (occurrenceId !== undefined) {
-    occurrence = findOccurrence(record, occurrenceId);
-    if (!occurrence) return invalidOccurrence();
-  } else if (fields.schedule_for !== undefined) {
+  if (occurrenceId !== undefined && !findOccurrence(record, occurrenceId))
+    return invalidOccurrence();
+  if (occurrenceId === undefined && fields.schedule_for !== undefined) {
     host = scheduledHost(core.state, host, fields.schedule_for, fields.type ?? record.meeting.type);
     if (host.reply) return host.reply;
   }
@@ -166,9 +192,10 @@ function update(core, ctx, { token, facts, meetingId }) {
 
   // Changes are made on a copy so that a refused update leaves the meeting as it was.
   const draft = structuredClone(record);
-  const outcome = occurrence
-    ? changeOccurrence(draft, findOccurrence(draft, occurrenceId), fields)
-    : applyChanges(core, draft, fields, host);
+  const outcome =
+    occurrenceId === undefined
+      ? applyChanges(core, draft, fields, host)
+      : changeOccurrence(draft, findOccurrence(draft, occurrenceId), fields);
   if (outcome.reply) return outcome.reply;
   const limited = dailyLimitReached(core, host.id, facts.rateLimitCategory);
   if (limited) return limited;
@@ -202,7 +229,11 @@ function remove(core, ctx, { token, meetingId }) {
 }
 
 function notAllowedToHost() {
-  return apiError(400, 3161, "Meeting hosting and scheduling capabilities are not allowed for your user account.");
+  return apiError(
+    400,
+    3161,
+    "Meeting hosting and scheduling capabilities are not allowed for your user account.",
+  );
 }
 
 function invalidOccurrence() {
@@ -211,7 +242,9 @@ function invalidOccurrence() {
 
 /** The meeting a token may see: `{ record }`, or `{ reply }` with Zoom's refusal. */
 function findMeeting(core, token, meetingId) {
-  const notFound = { reply: apiError(404, 3001, `Meeting ${clip(meetingId)} is not found or has expired.`) };
+  const notFound = {
+    reply: apiError(404, 3001, `Meeting ${clip(meetingId)} is not found or has expired.`),
+  };
   if (!/^\d{1,19}$/.test(meetingId)) return notFound;
   const record = core.state.meetings.get(meetingId.replace(/^0+(?=\d)/, ""));
   if (!record) return notFound;
@@ -239,7 +272,9 @@ function booleanParam(query, name) {
 function scheduledHost(state, user, scheduleFor, type) {
   if (scheduleFor === undefined) return user;
   if (type === 1) {
-    return { reply: apiError(400, 3000, "Instant meetings do not support the schedule_for parameter.") };
+    return {
+      reply: apiError(400, 3000, "Instant meetings do not support the schedule_for parameter."),
+    };
   }
   const host = findUser(state, scheduleFor);
   if (!host) {
@@ -348,7 +383,8 @@ function applyChanges(core, record, fields, host) {
     if (fields[name] !== undefined) meeting[name] = fields[name];
   }
   if (fields.type !== undefined && meeting.type !== 4) meeting.type = fields.type;
-  if (fields.settings !== undefined) meeting.settings = mergeSettings(meeting.settings, fields.settings);
+  if (fields.settings !== undefined)
+    meeting.settings = mergeSettings(meeting.settings, fields.settings);
   if (fields.password !== undefined && fields.password !== meeting.password) {
     Object.assign(meeting, passwordFields(core, meeting.id, fields.password));
   }
@@ -364,7 +400,11 @@ function schedule(core, record, fields) {
   const { meeting } = record;
   const timeZone = fields.timezone ?? meeting.timezone;
   if (!isTimeZone(timeZone)) {
-    return { reply: validationFailed([{ field: "timezone", message: `Invalid timezone: ${clip(timeZone, 64)}` }]) };
+    return {
+      reply: validationFailed([
+        { field: "timezone", message: `Invalid timezone: ${clip(timeZone, 64)}` },
+      ]),
+    };
   }
   meeting.timezone = timeZone;
   if (meeting.type === 4) return {};
@@ -377,16 +417,19 @@ function schedule(core, record, fields) {
     return {};
   }
 
-  let startMs;
-  if (meeting.type === 1) {
-    startMs = meeting.start_time === undefined ? core.now() : parseZoomTime(meeting.start_time, "UTC");
-  } else if (fields.start_time !== undefined) {
-    startMs = parseZoomTime(fields.start_time, timeZone);
-  } else {
-    startMs = meeting.start_time === undefined ? core.now() : parseZoomTime(meeting.start_time, "UTC");
-  }
+  // An instant meeting starts when it is made, whatever start_time says.
+  const startMs =
+    meeting.type !== 1 && fields.start_time !== undefined
+      ? parseZoomTime(fields.start_time, timeZone)
+      : meeting.start_time === undefined
+        ? core.now()
+        : parseZoomTime(meeting.start_time, "UTC");
   if (startMs === null) {
-    return { reply: validationFailed([{ field: "start_time", message: "start_time is not a valid date-time" }]) };
+    return {
+      reply: validationFailed([
+        { field: "start_time", message: "start_time is not a valid date-time" },
+      ]),
+    };
   }
   meeting.start_time = formatUtc(startMs);
 
@@ -403,7 +446,10 @@ function scheduleSeries(record, given, startMs) {
   if (given === undefined) {
     return {
       reply: validationFailed([
-        { field: "recurrence", message: "recurrence is required for a recurring meeting with a fixed time (type 8)" },
+        {
+          field: "recurrence",
+          message: "recurrence is required for a recurring meeting with a fixed time (type 8)",
+        },
       ]),
     };
   }
@@ -415,7 +461,9 @@ function scheduleSeries(record, given, startMs) {
   if (starts.length > 0) meeting.start_time = formatUtc(starts[0]);
 
   // Occurrences keep their id (their original start) across edits, and a deleted one stays deleted.
-  const previous = new Map(record.occurrences.map((occurrence) => [occurrence.occurrence_id, occurrence]));
+  const previous = new Map(
+    record.occurrences.map((occurrence) => [occurrence.occurrence_id, occurrence]),
+  );
   record.occurrences = starts.map((ms) => {
     const id = String(ms);
     return {
@@ -433,13 +481,18 @@ function changeOccurrence(record, occurrence, fields) {
   if (fields.start_time !== undefined) {
     const ms = parseZoomTime(fields.start_time, record.meeting.timezone);
     if (ms === null) {
-      return { reply: validationFailed([{ field: "start_time", message: "start_time is not a valid date-time" }]) };
+      return {
+        reply: validationFailed([
+          { field: "start_time", message: "start_time is not a valid date-time" },
+        ]),
+      };
     }
     occurrence.start_time = formatUtc(ms);
   }
   if (fields.duration !== undefined) occurrence.duration = fields.duration;
   if (fields.agenda !== undefined) occurrence.agenda = fields.agenda;
-  if (fields.settings !== undefined) occurrence.settings = mergeSettings(occurrence.settings ?? {}, fields.settings);
+  if (fields.settings !== undefined)
+    occurrence.settings = mergeSettings(occurrence.settings ?? {}, fields.settings);
   return {};
 }
 
@@ -464,13 +517,22 @@ function publicMeeting(core, record, { occurrenceId, showPrevious }) {
   if (record.occurrences.length > 0) {
     const now = core.now();
     meeting.occurrences = record.occurrences
-      .filter(({ start_time, duration }) => showPrevious || parseZoomTime(start_time, "UTC") + duration * 60_000 >= now)
-      .map(({ occurrence_id, start_time, duration, status }) => ({ occurrence_id, start_time, duration, status }));
+      .filter(
+        ({ start_time, duration }) =>
+          showPrevious || parseZoomTime(start_time, "UTC") + duration * 60_000 >= now,
+      )
+      .map(({ occurrence_id, start_time, duration, status }) => ({
+        occurrence_id,
+        start_time,
+        duration,
+        status,
+      }));
   }
   const occurrence = occurrenceId === undefined ? undefined : findOccurrence(record, occurrenceId);
   for (const name of OCCURRENCE_FIELDS) {
     if (occurrence?.[name] === undefined) continue;
-    meeting[name] = name === "settings" ? mergeSettings(meeting.settings, occurrence.settings) : occurrence[name];
+    meeting[name] =
+      name === "settings" ? mergeSettings(meeting.settings, occurrence.settings) : occurrence[name];
   }
   return inZoomOrder(meeting);
 }

@@ -2,7 +2,16 @@
 // three grants, and revocation. Error bodies are Zoom's `{reason, error}`.
 
 import { createHash, timingSafeEqual } from "node:crypto";
-import { clip, escapeHtml, html, json, mediaType, oauthError, parseForm, redirect } from "./http.js";
+import {
+  clip,
+  escapeHtml,
+  html,
+  json,
+  mediaType,
+  oauthError,
+  parseForm,
+  redirect,
+} from "./http.js";
 import {
   accountOwner,
   findUser,
@@ -31,9 +40,10 @@ export function authorizePage(core, ctx) {
 
 /** POST /oauth/authorize: the consent form's answer. Every field is checked again. */
 export function authorizeDecision(core, ctx) {
-  const params = mediaType(ctx.headers) === "application/x-www-form-urlencoded"
-    ? parseForm(ctx.body.toString("utf8"))
-    : ctx.query;
+  const params =
+    mediaType(ctx.headers) === "application/x-www-form-urlencoded"
+      ? parseForm(ctx.body.toString("utf8"))
+      : ctx.query;
   const request = readAuthorizeRequest(core, params);
   if (request.reply) return request.reply;
   if (params.decision === "approve") return approve(core, request);
@@ -59,7 +69,8 @@ function readAuthorizeRequest(core, params) {
   if (!registeredRedirects(core).includes(redirectUri)) {
     return { reply: errorPage(`Invalid redirect: ${redirectUri ?? "(none)"} (4,709)`) };
   }
-  const user = params.sim_user === undefined ? accountOwner(state) : findUser(state, params.sim_user);
+  const user =
+    params.sim_user === undefined ? accountOwner(state) : findUser(state, params.sim_user);
   if (!user) return { reply: errorPage(`Unknown simulated user: ${params.sim_user}`) };
 
   const request = {
@@ -68,7 +79,8 @@ function readAuthorizeRequest(core, params) {
     state: params.state,
     userId: user.id,
     codeChallenge: params.code_challenge,
-    codeChallengeMethod: params.code_challenge_method ?? (params.code_challenge ? "plain" : undefined),
+    codeChallengeMethod:
+      params.code_challenge_method ?? (params.code_challenge ? "plain" : undefined),
   };
   const refuse = (description, error = "invalid_request") => ({
     reply: backToApp(request, { error, error_description: description }),
@@ -219,7 +231,11 @@ function authenticateClient(core, authorization, params) {
     const valid = colon > 0 && id === options.clientId && sameSecret(secret, options.clientSecret);
     return valid ? { id, confidential: true } : null;
   }
-  if (authorization === undefined && params.client_id === options.publicClientId && params.client_secret === undefined) {
+  if (
+    authorization === undefined &&
+    params.client_id === options.publicClientId &&
+    params.client_secret === undefined
+  ) {
     return { id: options.publicClientId, confidential: false };
   }
   return null;
@@ -233,7 +249,11 @@ function sameSecret(given, expected) {
 
 function exchangeCode(core, client, params) {
   const code = core.state.codes.get(params.code);
-  const invalidCode = oauthError(400, "invalid_request", `Invalid authorization code ${clip(params.code ?? "", 100)}`);
+  const invalidCode = oauthError(
+    400,
+    "invalid_request",
+    `Invalid authorization code ${clip(params.code ?? "", 100)}`,
+  );
   if (!code) return invalidCode;
   if (code.used) {
     // A code presented twice may have been stolen: what it bought is withdrawn (RFC 6749 4.1.2).
@@ -258,7 +278,11 @@ function exchangeCode(core, client, params) {
       }
     }
   }
-  const { grant, body } = issueGrant(core, { userId: code.userId, clientId: client.id, scopes: code.scopes });
+  const { grant, body } = issueGrant(core, {
+    userId: code.userId,
+    clientId: client.id,
+    scopes: code.scopes,
+  });
   code.grantIds.push(grant.id);
   return json(200, body, NO_STORE);
 }

@@ -2,7 +2,14 @@
 // `recurrence` object the way Zoom's calendar does: in the meeting's time zone, so the
 // wall-clock time stays put across daylight-saving changes.
 
-import { dateOfDay, dayNumber, daysInMonth, fromWallClock, parseZoomTime, wallClock } from "./time.js";
+import {
+  dateOfDay,
+  dayNumber,
+  daysInMonth,
+  fromWallClock,
+  parseZoomTime,
+  wallClock,
+} from "./time.js";
 
 /** Zoom stops every series at 60 occurrences, `end_times: 0` ("no end") included. */
 export const MAX_OCCURRENCES = 60;
@@ -46,8 +53,12 @@ export function normalizeRecurrence(given, startMs, timeZone) {
     recurrence.weekly_days ??= String(startWeekday);
   }
   if (recurrence.type === MONTHLY) {
-    const byWeek = recurrence.monthly_week !== undefined || recurrence.monthly_week_day !== undefined;
-    if (byWeek && (recurrence.monthly_week === undefined || recurrence.monthly_week_day === undefined)) {
+    const byWeek =
+      recurrence.monthly_week !== undefined || recurrence.monthly_week_day !== undefined;
+    if (
+      byWeek &&
+      (recurrence.monthly_week === undefined || recurrence.monthly_week_day === undefined)
+    ) {
       fail("monthly_week", "monthly_week and monthly_week_day must be given together");
     } else if (byWeek && recurrence.monthly_day !== undefined) {
       fail("monthly_day", "monthly_day cannot be used with monthly_week");
@@ -79,13 +90,17 @@ export function occurrenceStarts(recurrence, startMs, timeZone) {
       : parseZoomTime(recurrence.end_date_time, timeZone);
   const onDay = dayFilter(recurrence, firstDay);
   // Bounds the walk through the calendar: enough days for `wanted` periods, and no more.
-  const lastDay = firstDay + (wanted + 1) * recurrence.repeat_interval * (PERIOD_DAYS[recurrence.type] ?? 1);
+  const lastDay =
+    firstDay + (wanted + 1) * recurrence.repeat_interval * (PERIOD_DAYS[recurrence.type] ?? 1);
 
   const starts = [];
   for (let day = firstDay; day <= lastDay && starts.length < wanted; day++) {
     if (!onDay(day)) continue;
     const date = dateOfDay(day);
-    const ms = fromWallClock({ ...date, hour: start.hour, minute: start.minute, second: start.second }, timeZone);
+    const ms = fromWallClock(
+      { ...date, hour: start.hour, minute: start.minute, second: start.second },
+      timeZone,
+    );
     if (ms > endMs) break;
     starts.push(ms);
   }
@@ -103,7 +118,8 @@ function dayFilter(recurrence, firstDay) {
       // Weeks run Sunday to Saturday, counted from the week holding the first day.
       const firstSunday = firstDay - (dateOfDay(firstDay).weekday - 1);
       return (day) =>
-        weekdays.has(dateOfDay(day).weekday) && Math.floor((day - firstSunday) / 7) % interval === 0;
+        weekdays.has(dateOfDay(day).weekday) &&
+        Math.floor((day - firstSunday) / 7) % interval === 0;
     }
     case MONTHLY: {
       const first = dateOfDay(firstDay);

@@ -35,7 +35,12 @@ const EXPOSED_HEADERS = [
 const SLOW_BODY_STEPS = 8;
 
 const meeting = (operation, names) => (core, ctx, values) =>
-  meetingOperation(core, ctx, operation, Object.fromEntries(names.map((name, i) => [name, values[i]])));
+  meetingOperation(
+    core,
+    ctx,
+    operation,
+    Object.fromEntries(names.map((name, i) => [name, values[i]])),
+  );
 
 /** Each route: a path pattern, and per method the fault endpoint name and the handler. */
 const ROUTES = [
@@ -115,7 +120,13 @@ async function serve(core, req, res) {
   const read = await readBody(req, core.options.maxBodyBytes);
   if (read.aborted) return finish(null);
   if (read.tooLarge) {
-    const reply = apiError(413, 413, `Request body is larger than ${core.options.maxBodyBytes} bytes.`, {}, { connection: "close" });
+    const reply = apiError(
+      413,
+      413,
+      `Request body is larger than ${core.options.maxBodyBytes} bytes.`,
+      {},
+      { connection: "close" },
+    );
     finish(reply);
     writeReply(core, res, reply, trackingId);
     if (read.closeConnection) res.on("finish", () => res.destroy());
@@ -212,7 +223,9 @@ function preflight(req) {
   const headers = {
     "access-control-allow-methods": "GET, POST, PATCH, DELETE, OPTIONS",
     "access-control-allow-headers":
-      requested && /^[\w-]+(\s*,\s*[\w-]+)*$/.test(requested) ? requested : "authorization, content-type",
+      requested && /^[\w-]+(\s*,\s*[\w-]+)*$/.test(requested)
+        ? requested
+        : "authorization, content-type",
     "access-control-max-age": "600",
     vary: "origin, access-control-request-headers, access-control-request-method",
   };
@@ -281,7 +294,9 @@ function record(core, entry) {
   if (log.length > MAX_LOGGED_REQUESTS * 1.1) log.splice(0, log.length - MAX_LOGGED_REQUESTS);
   if (!core.options.quiet) {
     const query = new URLSearchParams(entry.query).toString();
-    console.error(`zoom-sim: ${entry.method} ${entry.path}${query ? `?${query}` : ""} -> ${entry.status || "dropped"}`);
+    console.error(
+      `zoom-sim: ${entry.method} ${entry.path}${query ? `?${query}` : ""} -> ${entry.status || "dropped"}`,
+    );
   }
 }
 

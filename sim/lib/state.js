@@ -82,7 +82,12 @@ function personalMeeting(core, user, pmi) {
 /** Stores a new authorization code for `/oauth/token` and returns it. */
 export function issueCode(core, grant) {
   const code = randomToken(24);
-  core.state.codes.set(code, { ...grant, expiresAt: core.now() + CODE_TTL_MS, used: false, grantIds: [] });
+  core.state.codes.set(code, {
+    ...grant,
+    expiresAt: core.now() + CODE_TTL_MS,
+    used: false,
+    grantIds: [],
+  });
   return code;
 }
 
@@ -103,14 +108,27 @@ function issueAccessToken(core, { userId, scopes, clientId, grantId, serverToSer
     },
     core.key,
   );
-  core.state.accessTokens.set(token, { userId, scopes, grantId, serverToServer, expiresAt, revoked: false });
+  core.state.accessTokens.set(token, {
+    userId,
+    scopes,
+    grantId,
+    serverToServer,
+    expiresAt,
+    revoked: false,
+  });
   return token;
 }
 
 function issueRefreshToken(core, grant) {
   const issuedAt = core.now();
   const token = signJwt(
-    { ver: 9, uid: grant.userId, cid: grant.clientId, typ: "refresh", iat: Math.floor(issuedAt / 1000) },
+    {
+      ver: 9,
+      uid: grant.userId,
+      cid: grant.clientId,
+      typ: "refresh",
+      iat: Math.floor(issuedAt / 1000),
+    },
     core.key,
   );
   grant.refreshToken = token;
@@ -166,10 +184,7 @@ function tokenBody(core, accessToken, scopes, refreshToken) {
 export function grantOfRefreshToken(core, token) {
   const grant = core.state.grants.get(core.state.refreshTokens.get(token));
   const live =
-    grant &&
-    !grant.revoked &&
-    grant.refreshToken === token &&
-    core.now() < grant.refreshExpiresAt;
+    grant && !grant.revoked && grant.refreshToken === token && core.now() < grant.refreshExpiresAt;
   return live ? grant : null;
 }
 
@@ -200,7 +215,8 @@ export function expireAccessTokens(core, token) {
  * access tokens stop working too. Returns whether a grant was found.
  */
 export function revokeGrantOf(core, token, { withAccessTokens }) {
-  const grantId = core.state.refreshTokens.get(token) ?? core.state.accessTokens.get(token)?.grantId;
+  const grantId =
+    core.state.refreshTokens.get(token) ?? core.state.accessTokens.get(token)?.grantId;
   const grant = core.state.grants.get(grantId);
   if (grant) {
     revokeGrant(core, grant, { withAccessTokens });

@@ -78,7 +78,8 @@ export function fromWallClock({ year, month, day, hour, minute, second }, timeZo
   return asUtc - offsetAt(firstGuess, timeZone);
 }
 
-const ZOOM_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$/;
+const ZOOM_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$/;
 
 /**
  * Reads a Zoom start time: with `Z` or an offset it is an instant and `timeZone` plays no

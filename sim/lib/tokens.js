@@ -52,6 +52,8 @@ export function newSigningKey() {
 /** A signed JWT carrying `claims` plus a random `jti`, so no two tokens are alike. */
 export function signJwt(claims, key) {
   const payload = base64url(JSON.stringify({ ...claims, jti: randomToken(16) }));
-  const signature = createHmac("sha512", key).update(`${JWT_HEADER}.${payload}`).digest("base64url");
+  const signature = createHmac("sha512", key)
+    .update(`${JWT_HEADER}.${payload}`)
+    .digest("base64url");
   return `${JWT_HEADER}.${payload}.${signature}`;
 }

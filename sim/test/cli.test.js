@@ -49,14 +49,21 @@ describe("cli", () => {
       assert.equal(config.options.autoApprove, true);
       assert.equal(config.options.accessTokenTtlSec, 120);
       assert.equal(config.options.clientId, "cli-id");
-      assert.deepEqual(config.options.redirectUri, ["http://127.0.0.1:9/a", "http://127.0.0.1:9/b"]);
+      assert.deepEqual(config.options.redirectUri, [
+        "http://127.0.0.1:9/a",
+        "http://127.0.0.1:9/b",
+      ]);
     } finally {
       assert.equal(await stop(child, "SIGTERM"), 0);
     }
   });
 
   it("takes settings from SIM_* variables and stops on SIGINT", async () => {
-    const { child, addresses } = await startCli([], { SIM_TOKEN_TTL: "30", SIM_DAILY_LIMIT: "0", SIM_RATE_LIGHT: "5" });
+    const { child, addresses } = await startCli([], {
+      SIM_TOKEN_TTL: "30",
+      SIM_DAILY_LIMIT: "0",
+      SIM_RATE_LIGHT: "5",
+    });
     try {
       const config = await (await fetch(`${addresses.url}/_sim/config`)).json();
       assert.equal(config.options.accessTokenTtlSec, 30);

@@ -12,12 +12,19 @@ beforeEach(() => {
 
 const refresh = (refreshToken = pair.refresh_token) =>
   tokenRequest(sim, { grant_type: "refresh_token", refresh_token: refreshToken });
-const getPmi = () => api(sim, "GET", `/meetings/${sim.state.users.get("sim-user-1").pmi}`, { token: pair.access_token });
+const getPmi = () =>
+  api(sim, "GET", `/meetings/${sim.state.users.get("sim-user-1").pmi}`, {
+    token: pair.access_token,
+  });
 const meetingCount = () => sim.state.meetings.size;
 
 describe("faults", () => {
   it("status: answers the given 5xx once, then behaves again", async () => {
-    const armed = await control(sim, "POST", "faults", { endpoint: "token", kind: "status", status: 503 });
+    const armed = await control(sim, "POST", "faults", {
+      endpoint: "token",
+      kind: "status",
+      status: 503,
+    });
     assert.equal(armed.status, 200);
     const failed = await refresh();
     assert.equal(failed.status, 503);
@@ -42,7 +49,11 @@ describe("faults", () => {
   it("status: the request has no effect", async () => {
     sim.fault({ endpoint: "create", kind: "status", status: 500 });
     const before = meetingCount();
-    assert.equal((await api(sim, "POST", "/users/me/meetings", { token: pair.access_token, json: scheduled })).status, 500);
+    assert.equal(
+      (await api(sim, "POST", "/users/me/meetings", { token: pair.access_token, json: scheduled }))
+        .status,
+      500,
+    );
     assert.equal(meetingCount(), before);
   });
 
@@ -98,9 +109,12 @@ describe("faults", () => {
   it("slowbody: sends the headers, then the whole body bit by bit", async () => {
     sim.fault({ endpoint: "get", kind: "slowbody", delayMs: 400 });
     const started = performance.now();
-    const response = await fetch(`${sim.apiBase}/meetings/${sim.state.users.get("sim-user-1").pmi}`, {
-      headers: { authorization: `Bearer ${pair.access_token}` },
-    });
+    const response = await fetch(
+      `${sim.apiBase}/meetings/${sim.state.users.get("sim-user-1").pmi}`,
+      {
+        headers: { authorization: `Bearer ${pair.access_token}` },
+      },
+    );
     assert.equal(response.status, 200);
     const meeting = JSON.parse(await response.text());
     assert.ok(performance.now() - started >= 300, "the body took its time");

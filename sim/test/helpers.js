@@ -45,7 +45,11 @@ async function read(response) {
 }
 
 /** POSTs a form to /oauth/token (or `path`) with Basic client auth unless `auth` says otherwise. */
-export async function tokenRequest(sim, fields, { auth = basic(), path = "/oauth/token", query = "" } = {}) {
+export async function tokenRequest(
+  sim,
+  fields,
+  { auth = basic(), path = "/oauth/token", query = "" } = {},
+) {
   const headers = { "content-type": "application/x-www-form-urlencoded" };
   if (auth !== null) headers.authorization = auth;
   const response = await fetch(`${sim.oauthBase}${path}${query}`, {
@@ -100,7 +104,13 @@ export async function decide(sim, params, decision) {
 
 /** An authorization code for the confidential client, through the consent form. */
 export async function codeFor(sim, extra = {}) {
-  const params = { response_type: "code", client_id: CLIENT_ID, redirect_uri: REDIRECT_URI, state: "s1", ...extra };
+  const params = {
+    response_type: "code",
+    client_id: CLIENT_ID,
+    redirect_uri: REDIRECT_URI,
+    state: "s1",
+    ...extra,
+  };
   const answer = await decide(sim, params, "approve");
   return new URL(answer.location).searchParams.get("code");
 }
@@ -108,7 +118,11 @@ export async function codeFor(sim, extra = {}) {
 /** Logs in through authorize and the code grant; returns the token endpoint's body. */
 export async function login(sim) {
   const code = await codeFor(sim);
-  const answer = await tokenRequest(sim, { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI });
+  const answer = await tokenRequest(sim, {
+    grant_type: "authorization_code",
+    code,
+    redirect_uri: REDIRECT_URI,
+  });
   return answer.body;
 }
 

@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { beforeEach, describe, it } from "node:test";
 import { startSimulator } from "../index.js";
-import { REDIRECT_URI, api, codeFor, control, scheduled, simulator, tokenRequest } from "./helpers.js";
+import {
+  REDIRECT_URI,
+  api,
+  codeFor,
+  control,
+  scheduled,
+  simulator,
+  tokenRequest,
+} from "./helpers.js";
 
 const sim = await simulator();
 let pair;
@@ -48,13 +56,21 @@ describe("CORS", () => {
     assert.equal(response.headers.get("access-control-allow-origin"), "*");
     assert.match(response.headers.get("access-control-allow-methods"), /PATCH/);
     assert.match(response.headers.get("access-control-allow-methods"), /DELETE/);
-    assert.equal(response.headers.get("access-control-allow-headers"), "authorization, content-type");
+    assert.equal(
+      response.headers.get("access-control-allow-headers"),
+      "authorization, content-type",
+    );
     assert.equal(response.headers.get("access-control-max-age"), "600");
   });
 
   it("marks every answer readable from another origin, errors and 204s included", async () => {
-    const created = await api(sim, "POST", "/users/me/meetings", { token: pair.access_token, json: scheduled });
-    const deleted = await api(sim, "DELETE", `/meetings/${created.body.id}`, { token: pair.access_token });
+    const created = await api(sim, "POST", "/users/me/meetings", {
+      token: pair.access_token,
+      json: scheduled,
+    });
+    const deleted = await api(sim, "DELETE", `/meetings/${created.body.id}`, {
+      token: pair.access_token,
+    });
     const refused = await api(sim, "GET", "/meetings/1");
     const oauth = await tokenRequest(sim, { grant_type: "nope" });
     for (const answer of [created, deleted, refused, oauth]) {
@@ -98,7 +114,10 @@ describe("hostile input", () => {
   });
 
   it("answers 400 to bytes that are not HTTP", async () => {
-    const text = await raw(Buffer.from([0x16, 0x03, 0x01, 0x00, 0xff, 0x00, 0x0d, 0x0a, 0x0d, 0x0a]), { endAfterWrite: true });
+    const text = await raw(
+      Buffer.from([0x16, 0x03, 0x01, 0x00, 0xff, 0x00, 0x0d, 0x0a, 0x0d, 0x0a]),
+      { endAfterWrite: true },
+    );
     assert.match(text, /^HTTP\/1\.1 400 /);
     assert.ok(await healthy());
   });
@@ -106,7 +125,9 @@ describe("hostile input", () => {
   it("survives a client that hangs up halfway through its body", async () => {
     const socket = connect(Number(new URL(sim.url).port), "127.0.0.1");
     await new Promise((resolve) => socket.on("connect", resolve));
-    socket.write("POST /v2/users/me/meetings HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"top");
+    socket.write(
+      'POST /v2/users/me/meetings HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{"top',
+    );
     socket.destroy();
     assert.ok(await healthy());
   });
@@ -132,7 +153,12 @@ describe("hostile input", () => {
   });
 
   it("treats __proto__ and friends as plain fields", async () => {
-    const answer = await tokenRequest(sim, { grant_type: "refresh_token", refresh_token: "x", __proto__: "y", constructor: "z" });
+    const answer = await tokenRequest(sim, {
+      grant_type: "refresh_token",
+      refresh_token: "x",
+      __proto__: "y",
+      constructor: "z",
+    });
     assert.equal(answer.status, 400);
     const json = await api(sim, "POST", "/users/me/meetings", {
       token: pair.access_token,
@@ -145,7 +171,10 @@ describe("hostile input", () => {
   });
 
   it("answers wrong methods with 405 and unknown paths with 404, in JSON", async () => {
-    const put = await api(sim, "PUT", "/meetings/81234567890", { token: pair.access_token, json: {} });
+    const put = await api(sim, "PUT", "/meetings/81234567890", {
+      token: pair.access_token,
+      json: {},
+    });
     assert.equal(put.status, 405);
     assert.equal(put.headers.get("allow"), "GET, PATCH, DELETE");
     const getToken = await fetch(`${sim.oauthBase}/oauth/token`);
@@ -163,11 +192,17 @@ describe("hostile input", () => {
       Array.from({ length: 220 }, (_, i) =>
         i % 2 === 0
           ? api(sim, "POST", "/users/me/meetings", { token: pair.access_token, json: scheduled })
-          : api(sim, "GET", `/meetings/${sim.state.users.get("sim-user-1").pmi}`, { token: pair.access_token }),
+          : api(sim, "GET", `/meetings/${sim.state.users.get("sim-user-1").pmi}`, {
+              token: pair.access_token,
+            }),
       ),
     );
     assert.deepEqual(new Set(answers.map((answer) => answer.status)), new Set([200, 201, 429]));
-    assert.equal(answers.filter((answer) => answer.status === 201).length, 100, "the default daily limit is 100");
+    assert.equal(
+      answers.filter((answer) => answer.status === 201).length,
+      100,
+      "the default daily limit is 100",
+    );
     assert.equal(answers.filter((answer) => answer.status === 429).length, 10);
     assert.ok(await healthy());
   });
@@ -188,10 +223,18 @@ describe("request log", () => {
     assert.equal(token.query.code, "[redacted]");
     assert.equal(token.query.grant_type, "authorization_code");
     const logged = JSON.stringify(requests);
-    for (const secret of [code, pair.access_token, exchanged.body.access_token, "sim-client-secret"]) {
+    for (const secret of [
+      code,
+      pair.access_token,
+      exchanged.body.access_token,
+      "sim-client-secret",
+    ]) {
       assert.ok(!logged.includes(secret));
     }
-    assert.ok(!requests.some((entry) => entry.path.startsWith("/_sim/")), "control calls are not logged");
+    assert.ok(
+      !requests.some((entry) => entry.path.startsWith("/_sim/")),
+      "control calls are not logged",
+    );
   });
 
   it("is the same array as sim.requests, and can be cleared", async () => {
@@ -205,7 +248,10 @@ describe("request log", () => {
 
 describe("control API", () => {
   it("issues tokens for a user with chosen scopes", async () => {
-    const answer = await control(sim, "POST", "tokens", { userId: "other@sim.example", scopes: "meeting:read" });
+    const answer = await control(sim, "POST", "tokens", {
+      userId: "other@sim.example",
+      scopes: "meeting:read",
+    });
     assert.equal(answer.status, 200);
     assert.equal(answer.body.scope, "meeting:read");
     const meeting = await api(sim, "GET", `/meetings/${sim.state.users.get("sim-user-2").pmi}`, {
@@ -222,7 +268,10 @@ describe("control API", () => {
     const wrongType = await control(sim, "POST", "config", { accessTokenTtlSec: "soon" });
     assert.equal(wrongType.status, 400);
 
-    const changed = await control(sim, "POST", "config", { autoApprove: true, scopes: "meeting:read" });
+    const changed = await control(sim, "POST", "config", {
+      autoApprove: true,
+      scopes: "meeting:read",
+    });
     assert.equal(changed.status, 200);
     assert.equal(changed.body.options.clientSecret, "[redacted]");
     assert.equal(sim.options.autoApprove, true);
@@ -252,7 +301,10 @@ describe("control API", () => {
 
 describe("pages", () => {
   it("serves the join and start links a meeting carries", async () => {
-    const created = await api(sim, "POST", "/users/me/meetings", { token: pair.access_token, json: scheduled });
+    const created = await api(sim, "POST", "/users/me/meetings", {
+      token: pair.access_token,
+      json: scheduled,
+    });
     const join = await fetch(created.body.join_url);
     assert.equal(join.status, 200);
     assert.match(await join.text(), new RegExp(`Meeting ${created.body.id}`));

@@ -14,8 +14,10 @@ beforeEach(() => {
   token = sim.issueTokens({ scopes: "meeting:read meeting:write" }).access_token;
 });
 
-const create = (as = token) => api(sim, "POST", "/users/me/meetings", { token: as, json: scheduled });
-const getPmi = () => api(sim, "GET", `/meetings/${sim.state.users.get("sim-user-1").pmi}`, { token });
+const create = (as = token) =>
+  api(sim, "POST", "/users/me/meetings", { token: as, json: scheduled });
+const getPmi = () =>
+  api(sim, "GET", `/meetings/${sim.state.users.get("sim-user-1").pmi}`, { token });
 
 describe("per-second limits", () => {
   it("are off by default", async () => {
@@ -67,7 +69,10 @@ describe("daily limit", () => {
     const first = await create();
     assert.equal(first.status, 201);
     assert.equal((await create()).status, 201);
-    const update = await api(sim, "PATCH", `/meetings/${first.body.id}`, { token, json: { topic: "again" } });
+    const update = await api(sim, "PATCH", `/meetings/${first.body.id}`, {
+      token,
+      json: { topic: "again" },
+    });
     assert.equal(update.status, 204);
 
     const limited = await create();
@@ -81,7 +86,10 @@ describe("daily limit", () => {
     assert.equal(limited.headers.get("x-ratelimit-limit"), "3");
     assert.equal(limited.headers.get("x-ratelimit-remaining"), "0");
     assert.equal(limited.headers.get("retry-after"), "Tue, 02 Jun 2026 00:00:00 GMT");
-    const limitedUpdate = await api(sim, "PATCH", `/meetings/${first.body.id}`, { token, json: { topic: "x" } });
+    const limitedUpdate = await api(sim, "PATCH", `/meetings/${first.body.id}`, {
+      token,
+      json: { topic: "x" },
+    });
     assert.equal(limitedUpdate.status, 429);
     assert.equal(sim.state.meetings.get(String(first.body.id)).meeting.topic, "again");
 
@@ -101,7 +109,10 @@ describe("daily limit", () => {
 
   it("does not count refused requests", async () => {
     sim.configure({ dailyLimit: 1 });
-    const refused = await api(sim, "POST", "/users/me/meetings", { token, json: { topic: "x".repeat(300) } });
+    const refused = await api(sim, "POST", "/users/me/meetings", {
+      token,
+      json: { topic: "x".repeat(300) },
+    });
     assert.equal(refused.status, 400);
     assert.equal((await create()).status, 201);
   });

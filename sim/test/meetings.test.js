@@ -32,7 +32,12 @@ describe("access tokens", () => {
   const expired = { code: 124, message: "Access token is expired." };
 
   it("refuses a missing, unknown or malformed token with 401 code 124", async () => {
-    for (const headers of [{}, { authorization: "Bearer nope" }, { authorization: "Basic abc" }, { authorization: "Bearer" }]) {
+    for (const headers of [
+      {},
+      { authorization: "Bearer nope" },
+      { authorization: "Basic abc" },
+      { authorization: "Bearer" },
+    ]) {
       const answer = await api(sim, "GET", "/meetings/81234567890", { headers });
       assert.equal(answer.status, 401);
       assert.deepEqual(answer.body, invalid);
@@ -60,7 +65,10 @@ describe("access tokens", () => {
     const short = sim.issueTokens();
     assert.equal(short.expires_in, 60);
     clock.advance(60 * 1000);
-    assert.deepEqual((await getMeeting(sim.state.users.get("sim-user-1").pmi, "", short.access_token)).body, expired);
+    assert.deepEqual(
+      (await getMeeting(sim.state.users.get("sim-user-1").pmi, "", short.access_token)).body,
+      expired,
+    );
   });
 
   it("expires all tokens, or one, through the control API", async () => {
@@ -78,7 +86,10 @@ describe("access tokens", () => {
   it("lets a refreshed token work after the old one expired", async () => {
     const pair = sim.issueTokens();
     assert.equal(sim.expireTokens(), 2);
-    const refreshed = await tokenRequest(sim, { grant_type: "refresh_token", refresh_token: pair.refresh_token });
+    const refreshed = await tokenRequest(sim, {
+      grant_type: "refresh_token",
+      refresh_token: pair.refresh_token,
+    });
     const pmi = sim.state.users.get("sim-user-1").pmi;
     assert.equal((await getMeeting(pmi, "", refreshed.body.access_token)).status, 200);
   });
@@ -94,10 +105,19 @@ describe("scopes", () => {
       message: "Invalid access token, does not contain scopes:[meeting:write:meeting].",
     });
     const id = await createdId(scheduled);
-    const updated = await api(sim, "PATCH", `/meetings/${id}`, { token: readOnly, json: { topic: "x" } });
-    assert.equal(updated.body.message, "Invalid access token, does not contain scopes:[meeting:update:meeting].");
+    const updated = await api(sim, "PATCH", `/meetings/${id}`, {
+      token: readOnly,
+      json: { topic: "x" },
+    });
+    assert.equal(
+      updated.body.message,
+      "Invalid access token, does not contain scopes:[meeting:update:meeting].",
+    );
     const deleted = await api(sim, "DELETE", `/meetings/${id}`, { token: readOnly });
-    assert.equal(deleted.body.message, "Invalid access token, does not contain scopes:[meeting:delete:meeting].");
+    assert.equal(
+      deleted.body.message,
+      "Invalid access token, does not contain scopes:[meeting:delete:meeting].",
+    );
     assert.equal((await getMeeting(id, "", readOnly)).status, 200);
   });
 
@@ -117,7 +137,11 @@ describe("scopes", () => {
 
 describe("create", () => {
   it("answers 201 with a full meeting", async () => {
-    const answer = await create({ ...scheduled, agenda: "Q3 plans", settings: { waiting_room: true } });
+    const answer = await create({
+      ...scheduled,
+      agenda: "Q3 plans",
+      settings: { waiting_room: true },
+    });
     assert.equal(answer.status, 201);
     assert.equal(answer.headers.get("content-type"), "application/json;charset=UTF-8");
     assert.match(answer.headers.get("x-zm-trackingid"), /\S{10,}/);
@@ -156,9 +180,17 @@ describe("create", () => {
   });
 
   it("reads a start time without Z as wall-clock time in the timezone, and one with Z as UTC", async () => {
-    const local = await create({ ...scheduled, start_time: "2026-07-01T09:00:00", timezone: "America/New_York" });
+    const local = await create({
+      ...scheduled,
+      start_time: "2026-07-01T09:00:00",
+      timezone: "America/New_York",
+    });
     assert.equal(local.body.start_time, "2026-07-01T13:00:00Z");
-    const utc = await create({ ...scheduled, start_time: "2026-07-01T09:00:00Z", timezone: "America/New_York" });
+    const utc = await create({
+      ...scheduled,
+      start_time: "2026-07-01T09:00:00Z",
+      timezone: "America/New_York",
+    });
     assert.equal(utc.body.start_time, "2026-07-01T09:00:00Z");
   });
 
@@ -180,12 +212,21 @@ describe("create", () => {
     assert.equal(other.status, 404);
     assert.deepEqual(other.body, { code: 1001, message: "User does not exist: sim-user-2." });
     const unknown = await create(scheduled, { user: "nobody@example.com" });
-    assert.deepEqual(unknown.body, { code: 1001, message: "User does not exist: nobody@example.com." });
+    assert.deepEqual(unknown.body, {
+      code: 1001,
+      message: "User does not exist: nobody@example.com.",
+    });
   });
 
   it("lets a Server-to-Server token create for any user of the account", async () => {
-    const s2s = await tokenRequest(sim, { grant_type: "account_credentials", account_id: "sim-account" });
-    const answer = await create(scheduled, { as: s2s.body.access_token, user: "other@sim.example" });
+    const s2s = await tokenRequest(sim, {
+      grant_type: "account_credentials",
+      account_id: "sim-account",
+    });
+    const answer = await create(scheduled, {
+      as: s2s.body.access_token,
+      user: "other@sim.example",
+    });
     assert.equal(answer.status, 201);
     assert.equal(answer.body.host_id, "sim-user-2");
   });
@@ -197,7 +238,10 @@ describe("create", () => {
 
     const instant = await create({ topic: "now", type: 1, schedule_for: "other@sim.example" });
     assert.equal(instant.status, 400);
-    assert.deepEqual(instant.body, { code: 3000, message: "Instant meetings do not support the schedule_for parameter." });
+    assert.deepEqual(instant.body, {
+      code: 3000,
+      message: "Instant meetings do not support the schedule_for parameter.",
+    });
 
     const unknown = await create({ ...scheduled, schedule_for: "ghost@example.com" });
     assert.equal(unknown.status, 400);
@@ -218,7 +262,10 @@ describe("validation", () => {
     assert.equal(answer.status, 400);
     assert.equal(answer.body.code, 300);
     assert.equal(answer.body.message, "Validation Failed.");
-    assert.deepEqual(answer.body.errors.map((error) => error.field), ["topic"]);
+    assert.deepEqual(
+      answer.body.errors.map((error) => error.field),
+      ["topic"],
+    );
     assert.equal((await create({ ...scheduled, topic: "x".repeat(200) })).status, 201);
   });
 
@@ -232,7 +279,14 @@ describe("validation", () => {
     });
     assert.equal(answer.status, 400);
     const fields = answer.body.errors.map((error) => error.field).sort();
-    assert.deepEqual(fields, ["agenda", "settings.audio", "settings.breakout_room.enable", "start_time", "topic", "type"]);
+    assert.deepEqual(fields, [
+      "agenda",
+      "settings.audio",
+      "settings.breakout_room.enable",
+      "start_time",
+      "topic",
+      "type",
+    ]);
     for (const error of answer.body.errors) assert.ok(error.message.length > 0);
   });
 
@@ -241,13 +295,19 @@ describe("validation", () => {
       const answer = await create({ ...scheduled, password });
       assert.equal(answer.status, 400, password);
       assert.equal(answer.body.code, 300);
-      assert.ok(answer.body.errors.some((error) => error.field === "password"), password);
+      assert.ok(
+        answer.body.errors.some((error) => error.field === "password"),
+        password,
+      );
     }
   });
 
   it("checks update bodies against the update schema and the same rules", async () => {
     const id = await createdId(scheduled);
-    const bad = await api(sim, "PATCH", `/meetings/${id}`, { token, json: { password: "no spaces!", duration: "long" } });
+    const bad = await api(sim, "PATCH", `/meetings/${id}`, {
+      token,
+      json: { password: "no spaces!", duration: "long" },
+    });
     assert.equal(bad.status, 400);
     assert.deepEqual(bad.body.errors.map((error) => error.field).sort(), ["duration", "password"]);
     assert.equal((await getMeeting(id)).body.topic, "Design review");
@@ -306,7 +366,12 @@ describe("get, update, delete", () => {
     const created = (await create({ ...scheduled, settings: { waiting_room: true } })).body;
     const answer = await api(sim, "PATCH", `/meetings/${created.id}`, {
       token,
-      json: { topic: "Renamed", start_time: "2026-12-11T09:30:00", timezone: "Europe/Paris", settings: { mute_upon_entry: true } },
+      json: {
+        topic: "Renamed",
+        start_time: "2026-12-11T09:30:00",
+        timezone: "Europe/Paris",
+        settings: { mute_upon_entry: true },
+      },
     });
     assert.equal(answer.status, 204);
     assert.equal(answer.text, "");
@@ -334,19 +399,30 @@ describe("get, update, delete", () => {
 
   it("deletes with 204 and an empty body; the meeting is then gone", async () => {
     const id = await createdId(scheduled);
-    const answer = await api(sim, "DELETE", `/meetings/${id}?schedule_for_reminder=true&cancel_meeting_reminder=false`, { token });
+    const answer = await api(
+      sim,
+      "DELETE",
+      `/meetings/${id}?schedule_for_reminder=true&cancel_meeting_reminder=false`,
+      { token },
+    );
     assert.equal(answer.status, 204);
     assert.equal(answer.text, "");
     const gone = await getMeeting(id);
     assert.equal(gone.status, 404);
-    assert.deepEqual(gone.body, { code: 3001, message: `Meeting ${id} is not found or has expired.` });
+    assert.deepEqual(gone.body, {
+      code: 3001,
+      message: `Meeting ${id} is not found or has expired.`,
+    });
   });
 
   it("answers 404 code 3001 for unknown and non-numeric ids on every operation", async () => {
     for (const [method, json] of [["GET"], ["PATCH", { topic: "x" }], ["DELETE"]]) {
       const unknown = await api(sim, method, "/meetings/81234567890", { token, json });
       assert.equal(unknown.status, 404, method);
-      assert.deepEqual(unknown.body, { code: 3001, message: "Meeting 81234567890 is not found or has expired." });
+      assert.deepEqual(unknown.body, {
+        code: 3001,
+        message: "Meeting 81234567890 is not found or has expired.",
+      });
     }
     const word = await getMeeting("abc");
     assert.equal(word.status, 404);
@@ -359,7 +435,10 @@ describe("get, update, delete", () => {
     const answer = await getMeeting(id, "", stranger);
     assert.equal(answer.status, 400);
     assert.deepEqual(answer.body, { code: 3000, message: "Cannot access meeting info." });
-    assert.equal((await api(sim, "DELETE", `/meetings/${id}`, { token: stranger })).body.code, 3000);
+    assert.equal(
+      (await api(sim, "DELETE", `/meetings/${id}`, { token: stranger })).body.code,
+      3000,
+    );
     assert.equal((await getMeeting(id)).status, 200);
   });
 
@@ -391,9 +470,14 @@ describe("get, update, delete", () => {
 
   it("refuses a malformed boolean query parameter", async () => {
     const id = await createdId(scheduled);
-    const answer = await api(sim, "DELETE", `/meetings/${id}?cancel_meeting_reminder=maybe`, { token });
+    const answer = await api(sim, "DELETE", `/meetings/${id}?cancel_meeting_reminder=maybe`, {
+      token,
+    });
     assert.equal(answer.status, 400);
-    assert.deepEqual(answer.body, { code: 300, message: "Invalid parameter: cancel_meeting_reminder." });
+    assert.deepEqual(answer.body, {
+      code: 300,
+      message: "Invalid parameter: cancel_meeting_reminder.",
+    });
   });
 });
 
@@ -411,7 +495,11 @@ describe("recurring meetings", () => {
 
   it("lists daily occurrences with Zoom's occurrence ids", async () => {
     const meeting = (await create(series({ type: 1, repeat_interval: 2, end_times: 3 }))).body;
-    assert.deepEqual(starts(meeting), ["2026-06-08T09:00:00Z", "2026-06-10T09:00:00Z", "2026-06-12T09:00:00Z"]);
+    assert.deepEqual(starts(meeting), [
+      "2026-06-08T09:00:00Z",
+      "2026-06-10T09:00:00Z",
+      "2026-06-12T09:00:00Z",
+    ]);
     for (const occurrence of meeting.occurrences) {
       assert.equal(occurrence.occurrence_id, String(Date.parse(occurrence.start_time)));
       assert.equal(occurrence.duration, 15);
@@ -422,14 +510,25 @@ describe("recurring meetings", () => {
 
   it("keeps the wall-clock time across a daylight-saving change", async () => {
     const meeting = (
-      await create(series({ type: 1, end_times: 3 }, { start_time: "2026-03-07T09:00:00", timezone: "America/New_York" }))
+      await create(
+        series(
+          { type: 1, end_times: 3 },
+          { start_time: "2026-03-07T09:00:00", timezone: "America/New_York" },
+        ),
+      )
     ).body;
-    assert.deepEqual(starts(meeting), ["2026-03-07T14:00:00Z", "2026-03-08T13:00:00Z", "2026-03-09T13:00:00Z"]);
+    assert.deepEqual(starts(meeting), [
+      "2026-03-07T14:00:00Z",
+      "2026-03-08T13:00:00Z",
+      "2026-03-09T13:00:00Z",
+    ]);
   });
 
   it("lists weekly occurrences on the given days (1 = Sunday)", async () => {
     // 2026-06-08 is a Monday; Monday and Wednesday, every other week.
-    const meeting = (await create(series({ type: 2, weekly_days: "2,4", repeat_interval: 2, end_times: 4 }))).body;
+    const meeting = (
+      await create(series({ type: 2, weekly_days: "2,4", repeat_interval: 2, end_times: 4 }))
+    ).body;
     assert.deepEqual(starts(meeting), [
       "2026-06-08T09:00:00Z",
       "2026-06-10T09:00:00Z",
@@ -440,14 +539,26 @@ describe("recurring meetings", () => {
 
   it("lists monthly occurrences by day, falling back to a short month's last day", async () => {
     const meeting = (
-      await create(series({ type: 3, monthly_day: 31, end_times: 3 }, { start_time: "2026-12-31T09:00:00" }))
+      await create(
+        series({ type: 3, monthly_day: 31, end_times: 3 }, { start_time: "2026-12-31T09:00:00" }),
+      )
     ).body;
-    assert.deepEqual(starts(meeting), ["2026-12-31T09:00:00Z", "2027-01-31T09:00:00Z", "2027-02-28T09:00:00Z"]);
+    assert.deepEqual(starts(meeting), [
+      "2026-12-31T09:00:00Z",
+      "2027-01-31T09:00:00Z",
+      "2027-02-28T09:00:00Z",
+    ]);
   });
 
   it("lists monthly occurrences by week: the last Friday", async () => {
-    const meeting = (await create(series({ type: 3, monthly_week: -1, monthly_week_day: 6, end_times: 3 }))).body;
-    assert.deepEqual(starts(meeting), ["2026-06-26T09:00:00Z", "2026-07-31T09:00:00Z", "2026-08-28T09:00:00Z"]);
+    const meeting = (
+      await create(series({ type: 3, monthly_week: -1, monthly_week_day: 6, end_times: 3 }))
+    ).body;
+    assert.deepEqual(starts(meeting), [
+      "2026-06-26T09:00:00Z",
+      "2026-07-31T09:00:00Z",
+      "2026-08-28T09:00:00Z",
+    ]);
     assert.equal(meeting.start_time, "2026-06-26T09:00:00Z");
   });
 
@@ -459,7 +570,9 @@ describe("recurring meetings", () => {
   });
 
   it("refuses contradictory or out-of-range recurrences", async () => {
-    const both = await create(series({ type: 1, end_times: 2, end_date_time: "2026-07-01T00:00:00Z" }));
+    const both = await create(
+      series({ type: 1, end_times: 2, end_date_time: "2026-07-01T00:00:00Z" }),
+    );
     assert.equal(both.status, 400);
     assert.equal(both.body.code, 300);
     const tooMany = await create(series({ type: 1, end_times: 61 }));
@@ -473,7 +586,9 @@ describe("recurring meetings", () => {
   it("deletes one occurrence, then refuses it as an occurrence_id", async () => {
     const meeting = (await create(series({ type: 1, end_times: 3 }))).body;
     const second = meeting.occurrences[1].occurrence_id;
-    const answer = await api(sim, "DELETE", `/meetings/${meeting.id}?occurrence_id=${second}`, { token });
+    const answer = await api(sim, "DELETE", `/meetings/${meeting.id}?occurrence_id=${second}`, {
+      token,
+    });
     assert.equal(answer.status, 204);
     assert.equal(answer.text, "");
 
@@ -482,7 +597,9 @@ describe("recurring meetings", () => {
       after.occurrences.map((occurrence) => occurrence.status),
       ["available", "deleted", "available"],
     );
-    const again = await api(sim, "DELETE", `/meetings/${meeting.id}?occurrence_id=${second}`, { token });
+    const again = await api(sim, "DELETE", `/meetings/${meeting.id}?occurrence_id=${second}`, {
+      token,
+    });
     assert.equal(again.status, 400);
     assert.deepEqual(again.body, { code: 300, message: "Invalid parameter: occurrence_id." });
     const unknown = await getMeeting(meeting.id, "?occurrence_id=123");
@@ -494,7 +611,12 @@ describe("recurring meetings", () => {
     const first = meeting.occurrences[0].occurrence_id;
     const answer = await api(sim, "PATCH", `/meetings/${meeting.id}?occurrence_id=${first}`, {
       token,
-      json: { agenda: "special", duration: 30, start_time: "2026-06-08T10:00:00Z", topic: "ignored" },
+      json: {
+        agenda: "special",
+        duration: 30,
+        start_time: "2026-06-08T10:00:00Z",
+        topic: "ignored",
+      },
     });
     assert.equal(answer.status, 204);
 

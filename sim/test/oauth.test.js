@@ -48,7 +48,10 @@ describe("authorize", () => {
     assert.match(page.headers.get("content-type"), /^text\/html/);
     assert.match(page.text, /<html lang="en">/);
     assert.match(page.text, /<form method="post" action="\/oauth\/authorize">/);
-    assert.match(page.text, /<button type="submit" name="decision" value="approve">Approve<\/button>/);
+    assert.match(
+      page.text,
+      /<button type="submit" name="decision" value="approve">Approve<\/button>/,
+    );
     assert.match(page.text, /<button type="submit" name="decision" value="deny">Deny<\/button>/);
     assert.match(page.text, /name="state" value="xyz-1"/);
     assert.match(page.text, /host@sim\.example/);
@@ -95,7 +98,11 @@ describe("authorize", () => {
   });
 
   it("accepts each registered redirect URI, exactly", async () => {
-    const second = await decide(sim, { ...consentParams, redirect_uri: "https://app.example/zoom/callback" }, "approve");
+    const second = await decide(
+      sim,
+      { ...consentParams, redirect_uri: "https://app.example/zoom/callback" },
+      "approve",
+    );
     assert.equal(second.status, 302);
     assert.ok(second.location.startsWith("https://app.example/zoom/callback?code="));
 
@@ -110,7 +117,11 @@ describe("authorize", () => {
     assert.equal(client.location, null);
     assert.match(client.text, /Invalid client_id/);
 
-    const evil = await decide(sim, { ...consentParams, redirect_uri: "https://evil.example/cb" }, "approve");
+    const evil = await decide(
+      sim,
+      { ...consentParams, redirect_uri: "https://evil.example/cb" },
+      "approve",
+    );
     assert.equal(evil.status, 400);
     assert.equal(evil.location, null);
   });
@@ -125,7 +136,11 @@ describe("authorize", () => {
 describe("authorization_code grant", () => {
   it("answers a token pair as Zoom does", async () => {
     const code = await codeFor(sim);
-    const answer = await tokenRequest(sim, { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI });
+    const answer = await tokenRequest(sim, {
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: REDIRECT_URI,
+    });
     assert.equal(answer.status, 200);
     assert.equal(answer.headers.get("content-type"), "application/json;charset=UTF-8");
     const body = answer.body;
@@ -158,29 +173,56 @@ describe("authorization_code grant", () => {
 
     const replay = await tokenRequest(sim, fields);
     assert.equal(replay.status, 400);
-    assert.deepEqual(replay.body, { reason: `Invalid authorization code ${code}`, error: "invalid_request" });
+    assert.deepEqual(replay.body, {
+      reason: `Invalid authorization code ${code}`,
+      error: "invalid_request",
+    });
     assert.equal(await meetingCallWorks(first.body.access_token), false);
-    const refresh = await tokenRequest(sim, { grant_type: "refresh_token", refresh_token: first.body.refresh_token });
+    const refresh = await tokenRequest(sim, {
+      grant_type: "refresh_token",
+      refresh_token: first.body.refresh_token,
+    });
     assert.equal(refresh.body.error, "invalid_grant");
   });
 
   it("lets a code expire after five minutes", async () => {
     const fresh = await codeFor(sim);
     clock.advance(5 * 60 * 1000 - 1000);
-    const inTime = await tokenRequest(sim, { grant_type: "authorization_code", code: fresh, redirect_uri: REDIRECT_URI });
+    const inTime = await tokenRequest(sim, {
+      grant_type: "authorization_code",
+      code: fresh,
+      redirect_uri: REDIRECT_URI,
+    });
     assert.equal(inTime.status, 200);
 
     const stale = await codeFor(sim);
     clock.advance(5 * 60 * 1000);
-    const late = await tokenRequest(sim, { grant_type: "authorization_code", code: stale, redirect_uri: REDIRECT_URI });
+    const late = await tokenRequest(sim, {
+      grant_type: "authorization_code",
+      code: stale,
+      redirect_uri: REDIRECT_URI,
+    });
     assert.equal(late.status, 400);
-    assert.deepEqual(late.body, { reason: `Invalid authorization code ${stale}`, error: "invalid_request" });
+    assert.deepEqual(late.body, {
+      reason: `Invalid authorization code ${stale}`,
+      error: "invalid_request",
+    });
   });
 
   it("refuses an unknown code and a missing one", async () => {
-    const unknown = await tokenRequest(sim, { grant_type: "authorization_code", code: "made-up", redirect_uri: REDIRECT_URI });
-    assert.deepEqual(unknown.body, { reason: "Invalid authorization code made-up", error: "invalid_request" });
-    const missing = await tokenRequest(sim, { grant_type: "authorization_code", redirect_uri: REDIRECT_URI });
+    const unknown = await tokenRequest(sim, {
+      grant_type: "authorization_code",
+      code: "made-up",
+      redirect_uri: REDIRECT_URI,
+    });
+    assert.deepEqual(unknown.body, {
+      reason: "Invalid authorization code made-up",
+      error: "invalid_request",
+    });
+    const missing = await tokenRequest(sim, {
+      grant_type: "authorization_code",
+      redirect_uri: REDIRECT_URI,
+    });
     assert.equal(missing.status, 400);
     assert.equal(missing.body.error, "invalid_request");
   });
@@ -208,7 +250,11 @@ describe("authorization_code grant", () => {
 describe("client authentication", () => {
   async function withAuth(auth) {
     const code = await codeFor(sim);
-    return tokenRequest(sim, { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI }, { auth });
+    return tokenRequest(
+      sim,
+      { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI },
+      { auth },
+    );
   }
   const invalidClient = { reason: "Invalid client_id or client_secret", error: "invalid_client" };
 
@@ -219,7 +265,13 @@ describe("client authentication", () => {
   });
 
   it("refuses a wrong client id, a missing header and a malformed one", async () => {
-    for (const auth of [basic("other", "sim-client-secret"), null, "Basic !!!notbase64", "Bearer abc", "Basic"]) {
+    for (const auth of [
+      basic("other", "sim-client-secret"),
+      null,
+      "Basic !!!notbase64",
+      "Bearer abc",
+      "Basic",
+    ]) {
       const answer = await withAuth(auth);
       assert.equal(answer.status, 401, String(auth));
       assert.deepEqual(answer.body, invalidClient);
@@ -230,7 +282,12 @@ describe("client authentication", () => {
     const code = await codeFor(sim);
     const answer = await tokenRequest(
       sim,
-      { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, client_id: "sim-client-id" },
+      {
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: REDIRECT_URI,
+        client_id: "sim-client-id",
+      },
       { auth: null },
     );
     assert.equal(answer.status, 401);
@@ -253,7 +310,12 @@ describe("PKCE", () => {
   }
 
   function exchange(code, codeVerifier) {
-    const fields = { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, client_id: "sim-public-client" };
+    const fields = {
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: REDIRECT_URI,
+      client_id: "sim-public-client",
+    };
     if (codeVerifier !== undefined) fields.code_verifier = codeVerifier;
     return tokenRequest(sim, fields, { auth: null });
   }
@@ -266,7 +328,11 @@ describe("PKCE", () => {
 
     const refreshed = await tokenRequest(
       sim,
-      { grant_type: "refresh_token", refresh_token: answer.body.refresh_token, client_id: "sim-public-client" },
+      {
+        grant_type: "refresh_token",
+        refresh_token: answer.body.refresh_token,
+        client_id: "sim-public-client",
+      },
       { auth: null },
     );
     assert.equal(refreshed.status, 200);
@@ -278,12 +344,18 @@ describe("PKCE", () => {
   });
 
   it("refuses a wrong verifier and a missing one", async () => {
-    const wrongCode = await publicCode({ code_challenge: challenge, code_challenge_method: "S256" });
+    const wrongCode = await publicCode({
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+    });
     const wrong = await exchange(wrongCode, `${verifier.slice(0, -1)}x`);
     assert.equal(wrong.status, 400);
     assert.deepEqual(wrong.body, { reason: "Invalid code_verifier.", error: "invalid_request" });
 
-    const missingCode = await publicCode({ code_challenge: challenge, code_challenge_method: "S256" });
+    const missingCode = await publicCode({
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+    });
     const missing = await exchange(missingCode);
     assert.equal(missing.status, 400);
     assert.deepEqual(missing.body, { reason: "Missing code_verifier.", error: "invalid_request" });
@@ -291,7 +363,12 @@ describe("PKCE", () => {
 
   it("checks a verifier for the confidential client too when its code had a challenge", async () => {
     const code = await codeFor(sim, { code_challenge: challenge, code_challenge_method: "S256" });
-    const fields = { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, code_verifier: "x".repeat(43) };
+    const fields = {
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: "x".repeat(43),
+    };
     const answer = await tokenRequest(sim, fields);
     assert.equal(answer.status, 400);
     assert.equal(answer.body.reason, "Invalid code_verifier.");
@@ -313,7 +390,11 @@ describe("PKCE", () => {
   it("does not give the public client account_credentials", async () => {
     const answer = await tokenRequest(
       sim,
-      { grant_type: "account_credentials", account_id: "sim-account", client_id: "sim-public-client" },
+      {
+        grant_type: "account_credentials",
+        account_id: "sim-account",
+        client_id: "sim-public-client",
+      },
       { auth: null },
     );
     assert.equal(answer.status, 401);
@@ -324,19 +405,28 @@ describe("PKCE", () => {
 describe("refresh_token grant", () => {
   it("rotates: a new pair, the old refresh token refused, the old access token still good", async () => {
     const first = await login(sim);
-    const second = await tokenRequest(sim, { grant_type: "refresh_token", refresh_token: first.refresh_token });
+    const second = await tokenRequest(sim, {
+      grant_type: "refresh_token",
+      refresh_token: first.refresh_token,
+    });
     assert.equal(second.status, 200);
     assert.notEqual(second.body.access_token, first.access_token);
     assert.notEqual(second.body.refresh_token, first.refresh_token);
     assert.equal(second.body.scope, first.scope);
 
-    const reused = await tokenRequest(sim, { grant_type: "refresh_token", refresh_token: first.refresh_token });
+    const reused = await tokenRequest(sim, {
+      grant_type: "refresh_token",
+      refresh_token: first.refresh_token,
+    });
     assert.equal(reused.status, 400);
     assert.deepEqual(reused.body, { reason: "Invalid Token!", error: "invalid_grant" });
 
     assert.ok(await meetingCallWorks(first.access_token));
     assert.ok(await meetingCallWorks(second.body.access_token));
-    const third = await tokenRequest(sim, { grant_type: "refresh_token", refresh_token: second.body.refresh_token });
+    const third = await tokenRequest(sim, {
+      grant_type: "refresh_token",
+      refresh_token: second.body.refresh_token,
+    });
     assert.equal(third.status, 200);
   });
 
@@ -350,26 +440,45 @@ describe("refresh_token grant", () => {
     const other = await login(sim);
     const revoked = await control(sim, "POST", "revoke", { refresh_token: one.refresh_token });
     assert.deepEqual(revoked.body, { ok: true, revoked: 1 });
-    const refused = await tokenRequest(sim, { grant_type: "refresh_token", refresh_token: one.refresh_token });
+    const refused = await tokenRequest(sim, {
+      grant_type: "refresh_token",
+      refresh_token: one.refresh_token,
+    });
     assert.equal(refused.body.error, "invalid_grant");
-    const fine = await tokenRequest(sim, { grant_type: "refresh_token", refresh_token: other.refresh_token });
+    const fine = await tokenRequest(sim, {
+      grant_type: "refresh_token",
+      refresh_token: other.refresh_token,
+    });
     assert.equal(fine.status, 200);
 
     assert.equal(sim.revoke({ all: true }), sim.state.grants.size);
-    const none = await tokenRequest(sim, { grant_type: "refresh_token", refresh_token: fine.body.refresh_token });
+    const none = await tokenRequest(sim, {
+      grant_type: "refresh_token",
+      refresh_token: fine.body.refresh_token,
+    });
     assert.equal(none.body.error, "invalid_grant");
   });
 
   it("refuses a grant type Zoom does not have", async () => {
-    const answer = await tokenRequest(sim, { grant_type: "password", username: "a", password: "b" });
+    const answer = await tokenRequest(sim, {
+      grant_type: "password",
+      username: "a",
+      password: "b",
+    });
     assert.equal(answer.status, 400);
-    assert.deepEqual(answer.body, { reason: "Unsupported grant type", error: "unsupported_grant_type" });
+    assert.deepEqual(answer.body, {
+      reason: "Unsupported grant type",
+      error: "unsupported_grant_type",
+    });
   });
 });
 
 describe("account_credentials grant", () => {
   it("answers an access token without a refresh token", async () => {
-    const answer = await tokenRequest(sim, { grant_type: "account_credentials", account_id: "sim-account" });
+    const answer = await tokenRequest(sim, {
+      grant_type: "account_credentials",
+      account_id: "sim-account",
+    });
     assert.equal(answer.status, 200);
     assert.equal(answer.body.expires_in, 3600);
     assert.equal(answer.body.token_type, "bearer");
@@ -378,7 +487,10 @@ describe("account_credentials grant", () => {
   });
 
   it("refuses another account id", async () => {
-    const answer = await tokenRequest(sim, { grant_type: "account_credentials", account_id: "someone-else" });
+    const answer = await tokenRequest(sim, {
+      grant_type: "account_credentials",
+      account_id: "someone-else",
+    });
     assert.equal(answer.status, 400);
     assert.deepEqual(answer.body, { reason: "Invalid account_id", error: "invalid_request" });
   });
@@ -387,17 +499,28 @@ describe("account_credentials grant", () => {
 describe("revocation", () => {
   it("POST /oauth/revoke ends the whole authorization", async () => {
     const pair = await login(sim);
-    const answer = await tokenRequest(sim, { token: pair.refresh_token }, { path: "/oauth/revoke" });
+    const answer = await tokenRequest(
+      sim,
+      { token: pair.refresh_token },
+      { path: "/oauth/revoke" },
+    );
     assert.equal(answer.status, 200);
     assert.deepEqual(answer.body, { status: "success" });
     assert.equal(await meetingCallWorks(pair.access_token), false);
-    const refresh = await tokenRequest(sim, { grant_type: "refresh_token", refresh_token: pair.refresh_token });
+    const refresh = await tokenRequest(sim, {
+      grant_type: "refresh_token",
+      refresh_token: pair.refresh_token,
+    });
     assert.equal(refresh.body.error, "invalid_grant");
   });
 
   it("wants client authentication", async () => {
     const pair = await login(sim);
-    const answer = await tokenRequest(sim, { token: pair.access_token }, { path: "/oauth/revoke", auth: null });
+    const answer = await tokenRequest(
+      sim,
+      { token: pair.access_token },
+      { path: "/oauth/revoke", auth: null },
+    );
     assert.equal(answer.status, 401);
     assert.ok(await meetingCallWorks(pair.access_token));
   });
