@@ -1,7 +1,7 @@
 //! The gateway's settings, by their environment names, so that a Worker's `env` or Node's
 //! `process.env` can be passed as they are.
 
-use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use crate::secret::ClientSecret;
 
@@ -44,47 +44,30 @@ impl Default for Config {
     }
 }
 
-/// The settings as they arrive, every value a string or absent.
-#[derive(Deserialize)]
-struct RawConfig {
-    #[serde(rename = "ZOOM_CLIENT_ID")]
-    client_id: Option<String>,
-    #[serde(rename = "ZOOM_CLIENT_SECRET")]
-    client_secret: Option<String>,
-    #[serde(rename = "ZOOM_REDIRECT_URI")]
-    redirect_uri: Option<String>,
-    #[serde(rename = "ZOOM_ACCOUNT_ID")]
-    account_id: Option<String>,
-    #[serde(rename = "ZOOM_API_BASE")]
-    api_base: Option<String>,
-    #[serde(rename = "ZOOM_OAUTH_BASE")]
-    oauth_base: Option<String>,
-    #[serde(rename = "ZOOM_TIMEOUT_MS")]
-    timeout_ms: Option<String>,
-}
-
 impl Config {
     /// Reads settings from a JSON object of strings; unknown keys are ignored, empty values
     /// count as absent. The error names the setting and the rule it breaks.
     pub fn from_json(text: &str) -> Result<Self, String> {
-        let raw: RawConfig = serde_json::from_str(text)
-            .map_err(|_| "config: expected an object of strings".to_owned())?;
+        let Ok(Value::Object(raw)) = serde_json::from_str::<Value>(text) else {
+            return Err("config: expected an object of strings".to_owned());
+        };
+        let setting = |name: &str| setting(&raw, name);
         let defaults = Self::default();
 
         Ok(Self {
-            client_id: non_empty(raw.client_id),
-            client_secret: non_empty(raw.client_secret).map(ClientSecret::new),
-            redirect_uri: non_empty(raw.redirect_uri),
-            account_id: non_empty(raw.account_id),
-            api_base: match non_empty(raw.api_base) {
+            client_id: setting("ZOOM_CLIENT_ID"),
+            client_secret: setting("ZOOM_CLIENT_SECRET").map(ClientSecret::new),
+            redirect_uri: setting("ZOOM_REDIRECT_URI"),
+            account_id: setting("ZOOM_ACCOUNT_ID"),
+            api_base: match setting("ZOOM_API_BASE") {
                 Some(base) => checked_base("ZOOM_API_BASE", &base)?,
                 None => defaults.api_base,
             },
-            oauth_base: match non_empty(raw.oauth_base) {
+            oauth_base: match setting("ZOOM_OAUTH_BASE") {
                 Some(base) => checked_base("ZOOM_OAUTH_BASE", &base)?,
                 None => defaults.oauth_base,
             },
-            timeout_ms: match non_empty(raw.timeout_ms) {
+            timeout_ms: match setting("ZOOM_TIMEOUT_MS") {
                 Some(ms) => checked_timeout(&ms)?,
                 None => defaults.timeout_ms,
             },
@@ -123,8 +106,12 @@ impl Config {
     }
 }
 
-fn non_empty(value: Option<String>) -> Option<String> {
-    value.filter(|v| !v.trim().is_empty())
+/// A setting given as a non-empty string; anything else counts as absent.
+fn setting(raw: &Map<String, Value>, name: &str) -> Option<String> {
+    match raw.get(name) {
+        Some(Value::String(value)) if !value.trim().is_empty() => Some(value.clone()),
+        _ => None,
+    }
 }
 
 /// A base URL is plain `http(s)://host[:port][/path]`: no query, fragment, credentials,

@@ -157,9 +157,9 @@ fn push_login(out: &mut String, answer: &TokenAnswer) {
     push_str(out, &answer.access_token);
     out.push_str(",\"refreshToken\":");
     push_str(out, answer.refresh_token.as_deref().unwrap_or_default());
-    if let Some(seconds) = answer.expires_in.filter(|s| s.is_finite() && *s >= 0.0) {
+    if let Some(seconds) = answer.expires_in {
         out.push_str(",\"expiresIn\":");
-        out.push_str(&(seconds.trunc() as u64).to_string());
+        out.push_str(&seconds.to_string());
     }
     if let Some(scope) = &answer.scope {
         out.push_str(",\"scope\":");

@@ -206,7 +206,10 @@ async fn exchange<T: Transport>(
     let deadline = transport.now_ms() + f64::from(timeout_ms);
     let mut attempt = 0;
     loop {
-        let remaining = (deadline - transport.now_ms()).clamp(1.0, f64::from(timeout_ms));
+        // Not `clamp`: its NaN check formats floats, which costs 20 KB of .wasm.
+        let remaining = (deadline - transport.now_ms())
+            .max(1.0)
+            .min(f64::from(timeout_ms));
         let result = transport.send(request, remaining as u32).await;
         attempt += 1;
 
@@ -232,8 +235,7 @@ fn retry_after_ms(response: &HttpResponse, now_ms: f64) -> Option<f64> {
     if let Ok(seconds) = value.parse::<u32>() {
         return Some(f64::from(seconds) * 1000.0);
     }
-    let at = httpdate::parse_http_date(value).ok()?;
-    let at_ms = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as f64;
+    let at_ms = crate::http::parse_http_date_ms(value)?;
     Some((at_ms - now_ms).max(0.0))
 }
 

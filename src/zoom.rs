@@ -4,7 +4,6 @@
 //! into what the flow acts on. Nothing here sends anything.
 
 use base64::Engine as _;
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::config::Config;
@@ -149,18 +148,38 @@ fn token_request<'a>(
 }
 
 /// A successful token answer.
-#[derive(Deserialize)]
 pub struct TokenAnswer {
     /// The new access token.
     pub access_token: String,
     /// The new refresh token; absent for Server-to-Server OAuth.
     pub refresh_token: Option<String>,
     /// Seconds the access token lives.
-    pub expires_in: Option<f64>,
+    pub expires_in: Option<u64>,
     /// Granted scopes, space separated.
     pub scope: Option<String>,
     /// The regional API host for this user.
     pub api_url: Option<String>,
+}
+
+impl TokenAnswer {
+    /// Reads the fields the gateway uses; `None` without an access token.
+    fn from_json(text: &str) -> Option<Self> {
+        let Value::Object(mut fields) = serde_json::from_str::<Value>(text).ok()? else {
+            return None;
+        };
+        let mut text = |key: &str| match fields.remove(key) {
+            Some(Value::String(value)) => Some(value),
+            _ => None,
+        };
+        let access_token = text("access_token").filter(|token| !token.is_empty())?;
+        Some(Self {
+            access_token,
+            refresh_token: text("refresh_token"),
+            scope: text("scope"),
+            api_url: text("api_url"),
+            expires_in: fields.get("expires_in").and_then(Value::as_u64),
+        })
+    }
 }
 
 impl std::fmt::Debug for TokenAnswer {
@@ -200,14 +219,13 @@ pub fn read_token_answer(
     redactor: &Redactor,
 ) -> Result<TokenAnswer, TokenRefusal> {
     if response.status == 200 {
-        return match serde_json::from_str::<TokenAnswer>(&response.body) {
-            Ok(answer) if !answer.access_token.is_empty() => Ok(answer),
-            _ => Err(TokenRefusal::Other(ZoomError {
+        return TokenAnswer::from_json(&response.body).ok_or_else(|| {
+            TokenRefusal::Other(ZoomError {
                 status: response.status,
                 code: None,
                 message: "the token endpoint answered 200 without an access_token".to_owned(),
-            })),
-        };
+            })
+        });
     }
 
     let fields = serde_json::from_str::<Value>(&response.body).ok();

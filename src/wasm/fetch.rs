@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::http::{HttpRequest, HttpResponse, Transport, TransportError};
 
 /// Answers larger than this are refused unread; a meeting with every occurrence is far smaller.
-const MAX_ANSWER_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
+const MAX_ANSWER_BYTES: u64 = 16 * 1024 * 1024;
 
 #[wasm_bindgen]
 extern "C" {
@@ -134,7 +134,7 @@ impl Transport for FetchTransport {
             })?;
         let header = |name: &str| read_header(&answer, name);
         if header("content-length")
-            .and_then(|len| len.trim().parse::<f64>().ok())
+            .and_then(|len| len.trim().parse::<u64>().ok())
             .is_some_and(|len| len > MAX_ANSWER_BYTES)
         {
             return Err(TransportError::Network("the answer is too large".into()));
