@@ -157,6 +157,22 @@ pub enum TransportError {
     Network(String),
 }
 
+/// Carries requests to Zoom. One implementation per host: `fetch` in wasm, a script in tests.
+pub trait Transport {
+    /// Sends a request and reads the whole answer within `timeout_ms`.
+    fn send(
+        &self,
+        request: &HttpRequest,
+        timeout_ms: u32,
+    ) -> impl Future<Output = Result<HttpResponse, TransportError>>;
+
+    /// Waits, for backoff between retries.
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()>;
+
+    /// Milliseconds since the Unix epoch.
+    fn now_ms(&self) -> f64;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,20 +203,4 @@ mod tests {
             assert_eq!(parse_http_date_ms(bad), None, "{bad}");
         }
     }
-}
-
-/// Carries requests to Zoom. One implementation per host: `fetch` in wasm, a script in tests.
-pub trait Transport {
-    /// Sends a request and reads the whole answer within `timeout_ms`.
-    fn send(
-        &self,
-        request: &HttpRequest,
-        timeout_ms: u32,
-    ) -> impl Future<Output = Result<HttpResponse, TransportError>>;
-
-    /// Waits, for backoff between retries.
-    fn sleep(&self, ms: u32) -> impl Future<Output = ()>;
-
-    /// Milliseconds since the Unix epoch.
-    fn now_ms(&self) -> f64;
 }
