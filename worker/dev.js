@@ -40,7 +40,12 @@ export async function startWorker({ bindings = {}, port = 0, host = "127.0.0.1",
     bindings: { ...config.vars, ...bindings },
     host,
     port,
-    ...(onLog && { handleStructuredLogs: ({ message }) => onLog(message) }),
+    // Miniflare checks that this handler returns nothing, so onLog's result is dropped.
+    ...(onLog && {
+      handleStructuredLogs: ({ message }) => {
+        onLog(message);
+      },
+    }),
   });
 
   let url;
