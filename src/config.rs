@@ -1,8 +1,7 @@
 //! The gateway's settings, by their environment names, so that a Worker's `env` or Node's
 //! `process.env` can be passed as they are.
 
-use serde_json::{Map, Value};
-
+use crate::json::{self, Object, Value};
 use crate::secret::ClientSecret;
 
 const DEFAULT_API_BASE: &str = "https://api.zoom.us/v2";
@@ -48,7 +47,7 @@ impl Config {
     /// Reads settings from a JSON object of strings; unknown keys are ignored, empty values
     /// count as absent. The error names the setting and the rule it breaks.
     pub fn from_json(text: &str) -> Result<Self, String> {
-        let Ok(Value::Object(raw)) = serde_json::from_str::<Value>(text) else {
+        let Some(Value::Object(raw)) = json::parse(text) else {
             return Err("config: expected an object of strings".to_owned());
         };
         let setting = |name: &str| setting(&raw, name);
@@ -107,7 +106,7 @@ impl Config {
 }
 
 /// A setting given as a non-empty string; anything else counts as absent.
-fn setting(raw: &Map<String, Value>, name: &str) -> Option<String> {
+fn setting(raw: &Object, name: &str) -> Option<String> {
     match raw.get(name) {
         Some(Value::String(value)) if !value.trim().is_empty() => Some(value.clone()),
         _ => None,

@@ -3,13 +3,15 @@
 //! Everything here runs before any request, so a malformed event costs nothing but an
 //! envelope with code 3 whose `msg` names the field and the rule.
 
-use serde_json::{Map, Value};
-
+use crate::json::{self, Object, Value};
 use crate::rules;
 use crate::secret::{AccessToken, AuthCode, CodeVerifier, RefreshToken};
 
 /// The largest event accepted, as JSON text. Zoom's own limits keep a real one far smaller.
 pub const MAX_EVENT_BYTES: usize = 1 << 20;
+
+/// How deeply an event may nest; Zoom's own bodies need five levels at most.
+const MAX_DEPTH: usize = 32;
 
 /// Keys of `body` that the gateway reads itself and never forwards in a JSON body.
 const GATEWAY_KEYS: [&str; 8] = [
@@ -126,14 +128,10 @@ pub fn parse(event_json: &str) -> Result<Call, Invalid> {
             &format!("larger than {MAX_EVENT_BYTES} bytes of JSON"),
         ));
     }
-    let event: Value = serde_json::from_str(event_json).map_err(|err| {
-        let rule = if err.to_string().contains("recursion limit") {
-            "nested too deeply".to_owned()
-        } else {
-            format!("not valid JSON ({})", err)
-        };
-        Invalid::new("event", &rule)
-    })?;
+    if json::nesting_depth(event_json) > MAX_DEPTH {
+        return Err(Invalid::new("event", "nested too deeply"));
+    }
+    let event = json::parse(event_json).ok_or_else(|| Invalid::new("event", "not valid JSON"))?;
     let Value::Object(mut event) = event else {
         return Err(Invalid::new(
             "event",
@@ -164,7 +162,7 @@ pub fn parse(event_json: &str) -> Result<Call, Invalid> {
     }
 }
 
-fn parse_login(body: &Map<String, Value>) -> Result<Grant, Invalid> {
+fn parse_login(body: &Object) -> Result<Grant, Invalid> {
     let grant_type = optional_str(body, "grant_type")?.unwrap_or("authorization_code");
     match grant_type {
         "authorization_code" => {
@@ -202,7 +200,7 @@ fn parse_login(body: &Map<String, Value>) -> Result<Grant, Invalid> {
     }
 }
 
-fn parse_meeting(api: ApiName, mut body: Map<String, Value>) -> Result<MeetingCall, Invalid> {
+fn parse_meeting(api: ApiName, mut body: Object) -> Result<MeetingCall, Invalid> {
     let access = token(&body, "token")?.map(AccessToken::new);
     let refresh = token(&body, "refresh_token")?.map(RefreshToken::new);
     if access.is_none() && refresh.is_none() {
@@ -244,9 +242,7 @@ fn parse_meeting(api: ApiName, mut body: Map<String, Value>) -> Result<MeetingCa
                 return Err(Invalid::new("body", "EDIT_MEETING needs a field to change"));
             }
             rules::check_meeting_fields(&body)?;
-            let json = serde_json::to_string(&body)
-                .map_err(|_| Invalid::new("body", "cannot be written as JSON"))?;
-            Some(json)
+            Some(json::write(&body))
         }
         _ => None,
     };
@@ -262,10 +258,7 @@ fn parse_meeting(api: ApiName, mut body: Map<String, Value>) -> Result<MeetingCa
 }
 
 /// A string field, absent when missing or null; any other type is refused.
-pub(crate) fn optional_str<'a>(
-    body: &'a Map<String, Value>,
-    key: &str,
-) -> Result<Option<&'a str>, Invalid> {
+pub(crate) fn optional_str<'a>(body: &'a Object, key: &str) -> Result<Option<&'a str>, Invalid> {
     match body.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(value)) => Ok(Some(value)),
@@ -274,7 +267,7 @@ pub(crate) fn optional_str<'a>(
 }
 
 /// A token field; an empty string counts as absent.
-fn token<'a>(body: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>, Invalid> {
+fn token<'a>(body: &'a Object, key: &str) -> Result<Option<&'a str>, Invalid> {
     match optional_str(body, key)? {
         Some("") | None => Ok(None),
         Some(value) => {
@@ -284,10 +277,7 @@ fn token<'a>(body: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>,
     }
 }
 
-fn push_occurrence(
-    body: &Map<String, Value>,
-    query: &mut Vec<(&'static str, String)>,
-) -> Result<(), Invalid> {
+fn push_occurrence(body: &Object, query: &mut Vec<(&'static str, String)>) -> Result<(), Invalid> {
     if let Some(id) = rules::occurrence_id(body.get("occurrence_id"))? {
         query.push(("occurrence_id", id));
     }
@@ -295,7 +285,7 @@ fn push_occurrence(
 }
 
 fn push_flag(
-    body: &Map<String, Value>,
+    body: &Object,
     key: &'static str,
     query: &mut Vec<(&'static str, String)>,
 ) -> Result<(), Invalid> {

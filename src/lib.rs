@@ -12,12 +12,17 @@ pub mod envelope;
 pub mod event;
 pub mod flow;
 pub mod http;
+pub mod json;
 mod rules;
 pub mod secret;
 pub mod zoom;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 pub use config::Config;
 pub use envelope::{Code, Envelope};

@@ -3,10 +3,9 @@
 //! Sources: Zoom's OpenAPI description of create and update (`meetings-openapi.json`) and
 //! the notes in `API-NOTES.md`, section 4. Each error reads `field: rule`.
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use serde_json::{Map, Value};
-
 use crate::event::Invalid;
+use crate::json::{self, Object, Value};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Everything but unreserved characters and `@` is escaped in a path segment.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -23,7 +22,7 @@ const MEETING_TYPES: [u64; 5] = [1, 2, 3, 8, 10];
 
 /// Refuses `__proto__` keys at any depth: harmless to Zoom, but a trap for JS code that
 /// merges the event or the answer into its own objects.
-pub fn refuse_prototype_keys(map: &Map<String, Value>, path: &str) -> Result<(), Invalid> {
+pub fn refuse_prototype_keys(map: &Object, path: &str) -> Result<(), Invalid> {
     for (key, value) in map {
         if key == "__proto__" {
             return Err(Invalid::new(path, "__proto__ is not accepted as a key"));
@@ -125,7 +124,7 @@ pub fn meeting_id(value: Option<&Value>) -> Result<u64, Invalid> {
         None | Some(Value::Null) => {
             return Err(Invalid::new("meetingId", &format!("required, {RULE}")))
         }
-        Some(Value::Number(number)) => number.as_u64(),
+        Some(number @ Value::Number(_)) => json::as_u64(number),
         Some(Value::String(text)) => digits(text),
         Some(_) => None,
     };
@@ -137,8 +136,7 @@ pub fn meeting_id(value: Option<&Value>) -> Result<u64, Invalid> {
 pub fn occurrence_id(value: Option<&Value>) -> Result<Option<String>, Invalid> {
     match value {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(number)) => number
-            .as_u64()
+        Some(number @ Value::Number(_)) => json::as_u64(number)
             .map(|id| Some(id.to_string()))
             .ok_or_else(|| Invalid::new("occurrence_id", "a string of digits")),
         Some(Value::String(text)) => digits(text)
@@ -156,12 +154,11 @@ fn digits(text: &str) -> Option<u64> {
 }
 
 /// The fields of a meeting to create or update.
-pub fn check_meeting_fields(body: &Map<String, Value>) -> Result<(), Invalid> {
+pub fn check_meeting_fields(body: &Object) -> Result<(), Invalid> {
     let meeting_type = match body.get("type") {
         None | Some(Value::Null) => None,
         Some(value) => Some(
-            value
-                .as_u64()
+            json::as_u64(value)
                 .filter(|t| MEETING_TYPES.contains(t))
                 .ok_or_else(|| {
                     Invalid::new(
@@ -187,11 +184,8 @@ pub fn check_meeting_fields(body: &Map<String, Value>) -> Result<(), Invalid> {
             ));
         }
     }
-    if let Some(value) = body.get("duration").filter(|v| !v.is_null()) {
-        if !value
-            .as_u64()
-            .is_some_and(|minutes| (1..=u32::MAX as u64).contains(&minutes))
-        {
+    if let Some(value) = body.get("duration").filter(|v| !matches!(v, Value::Null)) {
+        if !json::as_u64(value).is_some_and(|minutes| (1..=u32::MAX as u64).contains(&minutes)) {
             return Err(Invalid::new(
                 "duration",
                 "a positive whole number of minutes",
@@ -246,7 +240,7 @@ pub fn check_meeting_fields(body: &Map<String, Value>) -> Result<(), Invalid> {
     }
 }
 
-fn string_field<'a>(body: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>, Invalid> {
+fn string_field<'a>(body: &'a Object, key: &str) -> Result<Option<&'a str>, Invalid> {
     crate::event::optional_str(body, key)
 }
 
@@ -327,11 +321,11 @@ fn check_password(password: &str) -> Result<(), Invalid> {
     }
 }
 
-fn check_recurrence(recurrence: &Map<String, Value>) -> Result<(), Invalid> {
+fn check_recurrence(recurrence: &Object) -> Result<(), Invalid> {
     let int = |key: &str| -> Result<Option<i64>, Invalid> {
         match recurrence.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(value) => value.as_i64().map(Some).ok_or_else(|| {
+            Some(value) => json::as_i64(value).map(Some).ok_or_else(|| {
                 Invalid::new(&format!("recurrence.{key}"), "must be a whole number")
             }),
         }
@@ -434,14 +428,19 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn fields(value: Value) -> Result<(), Invalid> {
-        match value {
+    /// A test value, written with serde_json's macro, read as the library reads JSON.
+    fn value(written: serde_json::Value) -> Value {
+        json::parse(&written.to_string()).expect("test values are JSON")
+    }
+
+    fn fields(written: serde_json::Value) -> Result<(), Invalid> {
+        match value(written) {
             Value::Object(map) => check_meeting_fields(&map),
             _ => panic!("test bodies are objects"),
         }
     }
 
-    fn rule_of(value: Value) -> String {
+    fn rule_of(value: serde_json::Value) -> String {
         fields(value).unwrap_err().0
     }
 
@@ -576,11 +575,11 @@ mod tests {
     #[test]
     fn meeting_ids_are_positive_integers() {
         assert_eq!(
-            meeting_id(Some(&json!(85746065432_u64))).unwrap(),
+            meeting_id(Some(&value(json!(85746065432_u64)))).unwrap(),
             85746065432
         );
         assert_eq!(
-            meeting_id(Some(&json!("85746065432"))).unwrap(),
+            meeting_id(Some(&value(json!("85746065432")))).unwrap(),
             85746065432
         );
         for bad in [
@@ -594,7 +593,7 @@ mod tests {
             json!(true),
             json!("99999999999999999999999"),
         ] {
-            assert!(meeting_id(Some(&bad)).is_err(), "{bad}");
+            assert!(meeting_id(Some(&value(bad.clone()))).is_err(), "{bad}");
         }
         assert!(meeting_id(None)
             .unwrap_err()
@@ -605,7 +604,9 @@ mod tests {
     #[test]
     fn prototype_keys_are_refused_at_any_depth() {
         let body = json!({ "settings": { "a": [ { "__proto__": { "x": 1 } } ] } });
-        let Value::Object(map) = body else { panic!() };
+        let Value::Object(map) = value(body) else {
+            panic!()
+        };
         assert!(refuse_prototype_keys(&map, "body").is_err());
     }
 }
