@@ -96,7 +96,7 @@ pub fn user_id_segment(user: &str) -> Result<String, Invalid> {
                 && domain.contains('.')
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
-                && !user.contains("..")
+                && crate::secret::find(user, "..").is_none()
                 && local
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"!#$&'*+=^_`{|}~.-".contains(&b))

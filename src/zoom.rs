@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::event::{Grant, MeetingCall};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::json::{self, Value};
-use crate::secret::{AccessToken, Redactor, RefreshToken};
+use crate::secret::{find, AccessToken, Redactor, RefreshToken};
 
 /// Zoom's code for a rejected or expired access token.
 const INVALID_ACCESS_TOKEN: i64 = 124;
@@ -331,8 +331,8 @@ pub fn is_daily_limit(response: &HttpResponse) -> bool {
     let by_header = response
         .rate_limit_type
         .as_deref()
-        .is_some_and(|kind| kind.to_ascii_lowercase().contains("daily"));
-    by_header || response.body.contains("daily rate limit")
+        .is_some_and(|kind| find(&kind.to_ascii_lowercase(), "daily").is_some());
+    by_header || find(&response.body, "daily rate limit").is_some()
 }
 
 fn api_error(response: &HttpResponse, redactor: &Redactor) -> ZoomError {
