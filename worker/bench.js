@@ -54,8 +54,14 @@ const worker = await startWorker({
 });
 
 const loads = {
-  "refused before Zoom (no Zoom call)": { APIName: "GET_MEETING", body: { token: "bench-token", meetingId: "not-a-number" } },
-  "GET_MEETING with one Zoom call": { APIName: "GET_MEETING", body: { token: "bench-token", meetingId: 85746065432 } },
+  "refused before Zoom (no Zoom call)": {
+    APIName: "GET_MEETING",
+    body: { token: "bench-token", meetingId: "not-a-number" },
+  },
+  "GET_MEETING with one Zoom call": {
+    APIName: "GET_MEETING",
+    body: { token: "bench-token", meetingId: 85746065432 },
+  },
 };
 
 const results = [];
@@ -66,7 +72,8 @@ try {
     const result = await run(body, REQUESTS);
     results.push({ load: name, ...result });
     console.log(
-      `${name}: ${result.perSecond} requests/s (${result.done} requests, concurrency ${CONCURRENCY}, ` +
+      `${name}: ${result.perSecond} requests/s ` +
+        `(${result.done} requests, concurrency ${CONCURRENCY}, ` +
         `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms)`,
     );
   }
@@ -75,7 +82,9 @@ try {
   zoom.closeAllConnections();
   zoom.close();
 }
-console.log(JSON.stringify({ cores: availableParallelism(), concurrency: CONCURRENCY, results, logLines }));
+console.log(
+  JSON.stringify({ cores: availableParallelism(), concurrency: CONCURRENCY, results, logLines }),
+);
 
 /** Sends `count` POSTs of `body`, `CONCURRENCY` at a time; every answer must be a 200. */
 async function run(body, count) {
@@ -88,7 +97,11 @@ async function run(body, count) {
     while (next < count && performance.now() < deadline) {
       next++;
       const sent = performance.now();
-      const response = await fetch(worker.url, { method: "POST", body, headers: { "content-type": "application/json" } });
+      const response = await fetch(worker.url, {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json" },
+      });
       const envelope = await response.json();
       if (response.status !== 200 || typeof envelope.error !== "number") {
         throw new Error(`unexpected answer ${response.status}: ${JSON.stringify(envelope)}`);
@@ -100,7 +113,8 @@ async function run(body, count) {
 
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const at = (q) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(1));
+  const at = (q) =>
+    Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(1));
   return {
     done: latencies.length,
     perSecond: Math.round(latencies.length / seconds),

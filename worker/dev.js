@@ -109,11 +109,12 @@ export async function dryRun(outdir) {
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (error) {
-    throw new Error(`wrangler deploy --dry-run failed:\n${error.stdout}${error.stderr}`, { cause: error });
+    const output = `${error.stdout}${error.stderr}`;
+    throw new Error(`wrangler deploy --dry-run failed:\n${output}`, { cause: error });
   }
 }
 
-/** A hash of the Worker's sources, its wrangler config and lock file, and the zoom-gateway package. */
+/** A hash of the Worker's sources, wrangler.toml, the lock file and the zoom-gateway package. */
 function inputsHash() {
   const hash = createHash("sha256");
   const files = [

@@ -28,7 +28,8 @@ async function respond(request, env) {
     return { response: preflight(cors) };
   }
   if (request.method !== "POST") {
-    return refuse(405, `${request.method} is not allowed: POST an event`, { ...cors, allow: ALLOW });
+    const msg = `${request.method} is not allowed: POST an event`;
+    return refuse(405, msg, { ...cors, allow: ALLOW });
   }
 
   const limit = maxBodyBytes(env);

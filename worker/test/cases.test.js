@@ -97,7 +97,13 @@ function checkRequests(exchanges, received, mayRepeatLast) {
 }
 
 function checkLogLine(line, fieldCase, envelope) {
-  const known = ["GET_ACCESS_TOKEN", "CREATE_MEETING", "GET_MEETING", "EDIT_MEETING", "DELETE_MEETING"];
+  const known = [
+    "GET_ACCESS_TOKEN",
+    "CREATE_MEETING",
+    "GET_MEETING",
+    "EDIT_MEETING",
+    "DELETE_MEETING",
+  ];
   const apiName = fieldCase.event?.APIName;
   const { raw, ms, ...fields } = line;
   assert.deepEqual(fields, {

@@ -27,7 +27,10 @@ test("wrangler deploy --dry-run builds the Worker with its .wasm as a module", a
   const pkgDir = dirname(createRequire(import.meta.url).resolve("zoom-gateway/package.json"));
   assert.ok(wasm.equals(readFileSync(join(pkgDir, "zoom_gateway_bg.wasm"))));
   const script = readFileSync(join(outdir, "index.js"), "utf8");
-  assert.match(script, new RegExp(`^import \\w+ from "\\./${wasmFiles[0].replace(/\./g, "\\.")}";$`, "m"));
+  assert.match(
+    script,
+    new RegExp(`^import \\w+ from "\\./${wasmFiles[0].replace(/\./g, "\\.")}";$`, "m"),
+  );
   // The workerd entry was picked: it calls initSync with the imported module.
   assert.match(script, /initSync\(\{\s*module\b/);
 
@@ -37,12 +40,17 @@ test("wrangler deploy --dry-run builds the Worker with its .wasm as a module", a
   const raw = Buffer.byteLength(script) + wasm.length;
   const gzip = gzipSync(script).length + gzipSync(wasm).length;
   t.diagnostic(`wrangler: ${total[1]} raw, ${total[2]} gzip`);
-  t.diagnostic(`index.js ${Buffer.byteLength(script)} B + ${wasmFiles[0]} ${wasm.length} B = ${raw} B raw, ${gzip} B gzip`);
+  t.diagnostic(
+    `index.js ${Buffer.byteLength(script)} B + ${wasmFiles[0]} ${wasm.length} B = ` +
+      `${raw} B raw, ${gzip} B gzip`,
+  );
 });
 
 test("the compatibility date is one the bundled workerd supports", async () => {
   const { unstable_readConfig } = await import("wrangler");
-  const config = unstable_readConfig({ config: new URL("../wrangler.toml", import.meta.url).pathname });
+  const config = unstable_readConfig({
+    config: new URL("../wrangler.toml", import.meta.url).pathname,
+  });
   assert.match(config.compatibility_date, /^\d{4}-\d{2}-\d{2}$/);
   assert.ok(config.compatibility_date <= "2026-05-03", config.compatibility_date);
   assert.equal(config.main, new URL("../src/index.js", import.meta.url).pathname);

@@ -45,7 +45,12 @@ function corsHeaderNames(headers) {
 /** Reads a refusal: its status, headers and envelope, and the log line it left. */
 async function refusal(response) {
   const envelope = await response.json();
-  return { status: response.status, headers: response.headers, envelope, log: await worker.nextLog() };
+  return {
+    status: response.status,
+    headers: response.headers,
+    envelope,
+    log: await worker.nextLog(),
+  };
 }
 
 describe("methods and bodies", () => {
@@ -115,7 +120,9 @@ describe("methods and bodies", () => {
   test("a body that is not UTF-8 gets 400", async () => {
     const event = new TextEncoder().encode('{"APIName":"GET_MEETING","body":{"token":"x"}}');
     const broken = new Uint8Array([...event.subarray(0, 30), 0xff, 0xfe, ...event.subarray(30)]);
-    const { status, envelope } = await refusal(await fetch(worker.url, { method: "POST", body: broken }));
+    const { status, envelope } = await refusal(
+      await fetch(worker.url, { method: "POST", body: broken }),
+    );
     assert.equal(status, 400);
     assert.equal(envelope.error, 3);
   });
@@ -123,7 +130,9 @@ describe("methods and bodies", () => {
   for (const method of ["GET", "PUT", "PATCH", "DELETE"]) {
     test(`${method} gets 405 with Allow`, async () => {
       const body = method === "GET" ? undefined : "{}";
-      const { status, headers, envelope, log } = await refusal(await fetch(worker.url, { method, body }));
+      const { status, headers, envelope, log } = await refusal(
+        await fetch(worker.url, { method, body }),
+      );
       assert.equal(status, 405);
       assert.equal(headers.get("allow"), "POST, OPTIONS");
       assert.equal(headers.get("content-type"), "application/json");
@@ -147,7 +156,10 @@ describe("the body limit, 64 KB by default", () => {
   /** An event of exactly `size` bytes of JSON, padded in a field the gateway refuses. */
   function eventOfSize(size) {
     const empty = JSON.stringify({ APIName: "GET_MEETING", body: { token: "acc-1", pad: "" } });
-    return JSON.stringify({ APIName: "GET_MEETING", body: { token: "acc-1", pad: "x".repeat(size - empty.length) } });
+    return JSON.stringify({
+      APIName: "GET_MEETING",
+      body: { token: "acc-1", pad: "x".repeat(size - empty.length) },
+    });
   }
 
   test("a body of exactly the limit is read", async () => {
@@ -211,7 +223,11 @@ describe("CORS", () => {
   test("a listed origin's preflight is answered", async () => {
     const response = await fetch(worker.url, {
       method: "OPTIONS",
-      headers: { origin: APP, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+      headers: {
+        origin: APP,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
     });
     assert.equal(response.status, 204);
     assert.equal(response.headers.get("access-control-allow-origin"), APP);
@@ -222,7 +238,11 @@ describe("CORS", () => {
   });
 
   test("a listed origin can read refusals too", async () => {
-    const response = await fetch(worker.url, { method: "POST", body: "{", headers: { origin: APP } });
+    const response = await fetch(worker.url, {
+      method: "POST",
+      body: "{",
+      headers: { origin: APP },
+    });
     const { status, headers } = await refusal(response);
     assert.equal(status, 400);
     assert.equal(headers.get("access-control-allow-origin"), APP);
@@ -230,7 +250,9 @@ describe("CORS", () => {
 
   test("an origin not listed gets no CORS headers, on the answer or the preflight", async () => {
     zoom.play([{ status: 200, json: MEETING }]);
-    const { status, headers, envelope } = await postEvent(worker.url, getMeeting("acc-1"), { origin: ELSEWHERE });
+    const { status, headers, envelope } = await postEvent(worker.url, getMeeting("acc-1"), {
+      origin: ELSEWHERE,
+    });
     assert.equal(status, 200);
     assert.equal(envelope.error, 0);
     assert.deepEqual(corsHeaderNames(headers), []);
@@ -266,27 +288,47 @@ describe("log lines", () => {
   test("a refresh is logged as such, and no token, code or secret is", async () => {
     zoom.play([
       { status: 401, json: { code: 124, message: "Invalid access token." } },
-      { status: 200, json: { access_token: "acc-new-secret", refresh_token: "ref-new-secret", expires_in: 3599 } },
+      {
+        status: 200,
+        json: { access_token: "acc-new-secret", refresh_token: "ref-new-secret", expires_in: 3599 },
+      },
       { status: 200, json: MEETING },
     ]);
     const { envelope } = await postEvent(worker.url, {
       APIName: "GET_MEETING",
       body: { token: "acc-old-secret", refresh_token: "ref-old-secret", meetingId: MEETING.id },
     });
-    assert.deepEqual(envelope.token, { updated: true, access: "acc-new-secret", refresh: "ref-new-secret" });
+    assert.deepEqual(envelope.token, {
+      updated: true,
+      access: "acc-new-secret",
+      refresh: "ref-new-secret",
+    });
     assert.equal(zoom.requests[1].url.pathname, "/oauth/token");
 
     const log = await worker.nextLog();
     assert.equal(log.refreshed, true);
     assert.equal(log.error, 0);
-    assert.deepEqual(Object.keys(log).sort(), ["APIName", "error", "ms", "raw", "refreshed", "status", "zoomStatus"]);
+    assert.deepEqual(Object.keys(log).sort(), [
+      "APIName",
+      "error",
+      "ms",
+      "raw",
+      "refreshed",
+      "status",
+      "zoomStatus",
+    ]);
     for (const secret of ["secret", "acc-", "ref-", CONFIG.ZOOM_CLIENT_SECRET]) {
       assert.ok(!log.raw.includes(secret), `the log line holds ${secret}`);
     }
   });
 
   test("a login's code and tokens stay out of the log", async () => {
-    zoom.play([{ status: 200, json: { access_token: "acc-login-1", refresh_token: "ref-login-1", expires_in: 3599 } }]);
+    zoom.play([
+      {
+        status: 200,
+        json: { access_token: "acc-login-1", refresh_token: "ref-login-1", expires_in: 3599 },
+      },
+    ]);
     const { envelope } = await postEvent(worker.url, {
       APIName: "GET_ACCESS_TOKEN",
       body: { code: "auth-code-xyz", redirect_uri: "https://app.example.com/cb" },
@@ -296,7 +338,12 @@ describe("log lines", () => {
 
     const log = await worker.nextLog();
     assert.equal(log.APIName, "GET_ACCESS_TOKEN");
-    for (const secret of ["auth-code-xyz", "acc-login-1", "ref-login-1", CONFIG.ZOOM_CLIENT_SECRET]) {
+    for (const secret of [
+      "auth-code-xyz",
+      "acc-login-1",
+      "ref-login-1",
+      CONFIG.ZOOM_CLIENT_SECRET,
+    ]) {
       assert.ok(!log.raw.includes(secret), "the log line holds a token, code or secret");
     }
   });
@@ -308,16 +355,26 @@ describe("concurrent requests", () => {
     zoom.play((request) => {
       const id = Number(request.url.pathname.split("/").at(-1));
       // Each answer waits a little, so that the requests overlap at Zoom.
-      return { status: 200, delayMs: 40, json: { id, topic: `meeting ${id}`, token: request.headers.authorization } };
+      return {
+        status: 200,
+        delayMs: 40,
+        json: { id, topic: `meeting ${id}`, token: request.headers.authorization },
+      };
     });
 
     const ids = Array.from({ length: count }, (_, i) => 1000 + i);
-    const answers = await Promise.all(ids.map((id) => postEvent(worker.url, getMeeting(`acc-${id}`, id))));
+    const answers = await Promise.all(
+      ids.map((id) => postEvent(worker.url, getMeeting(`acc-${id}`, id))),
+    );
 
     answers.forEach(({ status, envelope }, i) => {
       assert.equal(status, 200);
       assert.equal(envelope.error, 0);
-      assert.deepEqual(envelope.body, { id: ids[i], topic: `meeting ${ids[i]}`, token: `Bearer acc-${ids[i]}` });
+      assert.deepEqual(envelope.body, {
+        id: ids[i],
+        topic: `meeting ${ids[i]}`,
+        token: `Bearer acc-${ids[i]}`,
+      });
     });
     assert.equal(zoom.requests.length, count);
     assert.ok(zoom.load.most > 1, "the Worker sent the requests to Zoom one at a time");
@@ -356,9 +413,15 @@ describe("a Worker with tight limits", () => {
 
   test("MAX_BODY_BYTES sets the body limit", async () => {
     zoom.play([]);
-    const small = await postEvent(tight.url, { APIName: "GET_MEETING", body: { pad: "x".repeat(900) } });
+    const small = await postEvent(tight.url, {
+      APIName: "GET_MEETING",
+      body: { pad: "x".repeat(900) },
+    });
     assert.equal(small.status, 200);
-    const large = await fetch(tight.url, { method: "POST", body: JSON.stringify({ pad: "x".repeat(1100) }) });
+    const large = await fetch(tight.url, {
+      method: "POST",
+      body: JSON.stringify({ pad: "x".repeat(1100) }),
+    });
     assert.equal(large.status, 413);
     assert.match((await large.json()).msg, /1024 bytes/);
   });

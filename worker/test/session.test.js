@@ -13,7 +13,9 @@ let worker;
 
 before(async () => {
   const { startSimulator } = await import("../../sim/index.js").catch((error) => {
-    throw new Error("the Zoom simulator in sim/ cannot be loaded: run `npm ci` in sim/", { cause: error });
+    throw new Error("the Zoom simulator in sim/ cannot be loaded: run `npm ci` in sim/", {
+      cause: error,
+    });
   });
   sim = await startSimulator({ autoApprove: true, dailyLimit: 0 });
   worker = await startLoggedWorker({
@@ -75,7 +77,14 @@ describe("a whole session through the Worker", () => {
   test("create a meeting", async () => {
     const envelope = await call({
       APIName: "CREATE_MEETING",
-      body: { ...tokens, topic: "Design review", type: 2, start_time: "2030-01-15T15:00:00Z", duration: 30, timezone: "UTC" },
+      body: {
+        ...tokens,
+        topic: "Design review",
+        type: 2,
+        start_time: "2030-01-15T15:00:00Z",
+        duration: 30,
+        timezone: "UTC",
+      },
     });
 
     assert.equal(envelope.error, 0, envelope.msg);
@@ -95,7 +104,10 @@ describe("a whole session through the Worker", () => {
   });
 
   test("edit it, and the change is there", async () => {
-    const edit = await call({ APIName: "EDIT_MEETING", body: { ...tokens, meetingId, topic: "Design review, moved", duration: 45 } });
+    const edit = await call({
+      APIName: "EDIT_MEETING",
+      body: { ...tokens, meetingId, topic: "Design review, moved", duration: 45 },
+    });
     assert.equal(edit.error, 0, edit.msg);
     assert.deepEqual(edit.body, {});
 
@@ -104,7 +116,7 @@ describe("a whole session through the Worker", () => {
     assert.equal(after.body.duration, 45);
   });
 
-  test("the access token expires: the Worker refreshes, retries and hands back the new pair", async () => {
+  test("the token expires: the Worker refreshes, retries and hands back the new pair", async () => {
     assert.ok(sim.expireTokens() >= 1);
     const tokenCallsBefore = tokenCalls();
 
@@ -146,7 +158,8 @@ describe("a whole session through the Worker", () => {
     for (const [apiName, error, refreshed] of expected) {
       const line = await worker.nextLog();
       assert.deepEqual([line.APIName, line.error, line.refreshed], [apiName, error, refreshed]);
-      for (const secret of secrets) assert.ok(!line.raw.includes(secret), "a log line holds a secret");
+      for (const secret of secrets)
+        assert.ok(!line.raw.includes(secret), "a log line holds a secret");
     }
     assert.equal(worker.lines.length, expected.length);
   });
@@ -159,7 +172,12 @@ describe("many meetings at once through the Worker", () => {
     const topics = Array.from({ length: 12 }, (_, i) => `Stand-up ${i + 1}`);
 
     const created = await Promise.all(
-      topics.map((topic) => call({ APIName: "CREATE_MEETING", body: { ...session, topic, type: 2, start_time: "2030-02-01T09:00:00Z", duration: 15 } })),
+      topics.map((topic) =>
+        call({
+          APIName: "CREATE_MEETING",
+          body: { ...session, topic, type: 2, start_time: "2030-02-01T09:00:00Z", duration: 15 },
+        }),
+      ),
     );
     created.forEach((envelope, i) => {
       assert.equal(envelope.error, 0, envelope.msg);
@@ -168,7 +186,9 @@ describe("many meetings at once through the Worker", () => {
     const ids = created.map((envelope) => envelope.body.id);
     assert.equal(new Set(ids).size, ids.length);
 
-    const fetched = await Promise.all(ids.map((meetingId) => call({ APIName: "GET_MEETING", body: { ...session, meetingId } })));
+    const fetched = await Promise.all(
+      ids.map((meetingId) => call({ APIName: "GET_MEETING", body: { ...session, meetingId } })),
+    );
     fetched.forEach((envelope, i) => {
       assert.equal(envelope.error, 0, envelope.msg);
       assert.equal(envelope.body.id, ids[i]);
