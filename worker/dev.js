@@ -40,6 +40,9 @@ export async function startWorker({ bindings = {}, port = 0, host = "127.0.0.1",
     bindings: { ...config.vars, ...bindings },
     host,
     port,
+    // Miniflare would otherwise fetch request.cf's data from Cloudflare at start; tests reach
+    // no address off this machine, and the Worker does not read request.cf.
+    cf: false,
     // Miniflare checks that this handler returns nothing, so onLog's result is dropped.
     ...(onLog && {
       handleStructuredLogs: ({ message }) => {
@@ -104,8 +107,9 @@ export async function dryRun(outdir) {
   try {
     return await run(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outdir], {
       cwd: HERE,
-      // wrangler has no network for its telemetry here, and a Worker's bundle never needs it.
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+      // Nothing here leaves the machine: no telemetry, and no banner, whose update check
+      // would ask the npm registry for wrangler's latest version.
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true" },
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (error) {
