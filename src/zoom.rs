@@ -303,13 +303,15 @@ pub fn read_api_answer(response: HttpResponse, keep_body: bool, redactor: &Redac
         if !keep_body || status == 204 {
             return ApiAnswer::Success(None);
         }
-        return if json::is_json(&response.body) {
+        // A meeting is an object; anything else would give the caller a body of another shape.
+        let is_object = response.body.trim_start().starts_with('{');
+        return if is_object && json::is_json(&response.body) {
             ApiAnswer::Success(Some(response.body))
         } else {
             ApiAnswer::Failed(ZoomError {
                 status,
                 code: None,
-                message: "Zoom's answer is not JSON".to_owned(),
+                message: "Zoom's answer is not a JSON object".to_owned(),
             })
         };
     }
@@ -482,10 +484,15 @@ mod tests {
             read_api_answer(HttpResponse::new(204, ""), true, &r),
             ApiAnswer::Success(None)
         ));
-        assert!(matches!(
-            read_api_answer(HttpResponse::new(200, "<html>"), true, &r),
-            ApiAnswer::Failed(_)
-        ));
+        for body in ["<html>", "0", "[1]", "\"text\"", "{\"a\":1} x"] {
+            assert!(
+                matches!(
+                    read_api_answer(HttpResponse::new(200, body), true, &r),
+                    ApiAnswer::Failed(_)
+                ),
+                "{body}"
+            );
+        }
         assert!(matches!(
             read_api_answer(
                 HttpResponse::new(401, r#"{"code":124,"message":"x"}"#),

@@ -168,7 +168,10 @@ fn a_body_that_is_not_json_is_code_1() {
     let script = Script::new([Script::status(200, "<html>hello</html>")]);
     let envelope = run(get("acc-1", None), &script);
     assert_eq!(envelope["error"], 1);
-    assert!(envelope["msg"].as_str().unwrap().contains("not JSON"));
+    assert!(envelope["msg"]
+        .as_str()
+        .unwrap()
+        .contains("not a JSON object"));
 }
 
 #[test]
