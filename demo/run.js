@@ -101,8 +101,12 @@ function waitForCode(authorizeUrl, state) {
   say();
   say("Open this address in a browser and sign in to Zoom:");
   say(`  ${authorizeUrl}`);
-  say(`Zoom then sends the browser to ${demo.redirectUri}.`);
-  say("If that is the console page above, the demo picks the code up by itself; otherwise");
+  say(`Zoom then sends the browser to ${demo.redirectUri}`);
+  if (reachesConsole(demo.redirectUri)) {
+    say("which is this demo's console server: it picks the code up by itself. You can also");
+  } else {
+    say(`which is not this demo's console server (${demo.consoleUrl}).`);
+  }
   say("paste the address the browser ended on (or just its code) here and press Enter.");
 
   return new Promise((resolve, reject) => {
@@ -149,6 +153,17 @@ function waitForCode(authorizeUrl, state) {
       }
     });
   });
+}
+
+/** Whether a browser sent to `uri` lands on the console server ("localhost" included). */
+function reachesConsole(uri) {
+  const target = new URL(uri);
+  const served = new URL(demo.consoleUrl);
+  const loopback = ["localhost", "127.0.0.1", "[::1]"];
+  const sameHost =
+    target.hostname === served.hostname ||
+    (loopback.includes(target.hostname) && loopback.includes(served.hostname));
+  return target.protocol === "http:" && sameHost && target.port === served.port;
 }
 
 async function stop() {
