@@ -13,12 +13,14 @@ const MODE_KEY = "zoom-gateway-demo:mode";
 const API_KEY = "zoom-gateway-demo:api";
 const MEETING_KEY = "zoom-gateway-demo:meeting-id";
 const FIELD_MESSAGE = /^([A-Za-z_][\w.]*): (.+)$/s;
+const ONE_COLUMN = matchMedia("(max-width: 959px)");
 
 const state = {
   config: null,
   tokens: null,
   revealed: { access: false, refresh: false },
   busy: false,
+  calls: 0,
 };
 
 const form = new RequestForm(byId("fields"));
@@ -202,10 +204,22 @@ async function call(event) {
     }
   }
   showResult(event.APIName, result, notes);
-  if (result.envelope) afterEnvelope(event, result.envelope);
+  const focusedField = result.envelope ? afterEnvelope(event, result.envelope) : false;
+  // In one column the result is below the long form: bring it up, unless a field error
+  // already took the focus there.
+  if (!focusedField && ONE_COLUMN.matches) {
+    byId("result").scrollIntoView({ block: "start" });
+  }
+  // Lets a test (or a curious developer) tell that a call has been answered and shown.
+  state.calls += 1;
+  document.body.dataset.calls = String(state.calls);
   return result;
 }
 
+/**
+ * Acts on what the envelope says: new tokens to keep, a meeting ID to reuse, a session to
+ * renew, a field to mark. True when the focus moved to the field an error 3 names.
+ */
 function afterEnvelope(event, envelope) {
   const { error, token, body } = envelope;
   if (token?.updated === true && token.access) {
@@ -222,7 +236,7 @@ function afterEnvelope(event, envelope) {
     byId("session-state").textContent =
       "The session is over (error 2): sign in again to get a new token pair.";
   }
-  if (error === 3) showFieldError(envelope.msg ?? "");
+  return error === 3 && showFieldError(envelope.msg ?? "");
 }
 
 /**
@@ -231,15 +245,16 @@ function afterEnvelope(event, envelope) {
  */
 function showFieldError(message) {
   const field = FIELD_MESSAGE.exec(message)?.[1];
-  if (field && form.showError(field, message)) return;
+  if (field && form.showError(field, message)) return true;
   if (field === "token" || field === "refresh_token") {
     showNotice(`${message}. Sign in with Zoom first.`);
     byId("sign-in").focus();
-    return;
+    return true;
   }
   const problem = byId("form-problem");
   problem.textContent = message;
   problem.hidden = false;
+  return false;
 }
 
 function hideFormProblem() {

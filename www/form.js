@@ -48,14 +48,21 @@ export class RequestForm {
     return this.values.get(name) ?? "";
   }
 
+  /** A nested object's fields, folded away until opened or until one of them has a value. */
   group(spec) {
     const hintId = `g-${spec.group}-hint`;
+    const used = spec.fields.some((field) => this.get(field.name) !== "");
     return el(
-      "fieldset",
-      { class: "group", "aria-describedby": hintId },
-      el("legend", {}, spec.legend),
-      el("p", { class: "hint", id: hintId }, spec.hint),
-      el("div", { class: "group-fields" }, ...spec.fields.map((field) => this.field(field))),
+      "details",
+      { class: "group", open: used },
+      el("summary", {}, spec.legend, el("code", { class: "key" }, spec.group)),
+      el(
+        "fieldset",
+        { "aria-describedby": hintId },
+        el("legend", { class: "visually-hidden" }, spec.legend),
+        el("p", { class: "hint", id: hintId }, spec.hint),
+        el("div", { class: "group-fields" }, ...spec.fields.map((field) => this.field(field))),
+      ),
     );
   }
 
@@ -185,6 +192,8 @@ export class RequestForm {
     wrapper.classList.add("invalid");
     input.setAttribute("aria-invalid", "true");
     input.setAttribute("aria-describedby", `${error.id} ${hint.id}`);
+    const folded = input.closest("details");
+    if (folded) folded.open = true;
     input.focus();
     return true;
   }
