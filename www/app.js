@@ -47,14 +47,21 @@ async function main() {
   await finishSignIn();
 }
 
+/** The demo's settings; while its servers are still starting it answers `{ starting: true }`. */
 async function loadConfig() {
-  const response = await fetch("/demo-config.json", { cache: "no-store" });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const config = await response.json();
-  for (const key of ["workerUrl", "oauthBase", "apiBase", "clientId", "redirectUri"]) {
-    if (typeof config[key] !== "string") throw new Error(`${key} is missing`);
+  for (let attempt = 0; ; attempt += 1) {
+    const response = await fetch("/demo-config.json", { cache: "no-store" });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const config = await response.json();
+    if (config?.starting === true && attempt < 30) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      continue;
+    }
+    for (const key of ["workerUrl", "oauthBase", "apiBase", "clientId", "redirectUri"]) {
+      if (typeof config[key] !== "string") throw new Error(`${key} is missing`);
+    }
+    return config;
   }
-  return config;
 }
 
 function describeTarget() {
@@ -144,14 +151,11 @@ function showApi() {
 function showPreview() {
   const { body } = form.read();
   const api = form.api;
+  const shown = redactValue(body);
   const preview = api.login
-    ? body
-    : { token: "(the stored access token)", refresh_token: "(the stored refresh token)", ...body };
-  byId("event-preview").textContent = JSON.stringify(
-    { APIName: api.name, body: redactValue(preview) },
-    null,
-    2,
-  );
+    ? shown
+    : { token: "(the stored access token)", refresh_token: "(the stored refresh token)", ...shown };
+  byId("event-preview").textContent = JSON.stringify({ APIName: api.name, body: preview }, null, 2);
 }
 
 async function send() {
@@ -279,8 +283,9 @@ function setUpSession() {
   for (const which of ["access", "refresh"]) {
     byId(`${which}-reveal`).addEventListener("click", (event) => {
       state.revealed[which] = !state.revealed[which];
-      event.currentTarget.setAttribute("aria-pressed", String(state.revealed[which]));
-      event.currentTarget.textContent = state.revealed[which] ? "Hide" : "Reveal";
+      const verb = state.revealed[which] ? "Hide" : "Reveal";
+      event.currentTarget.textContent = verb;
+      event.currentTarget.setAttribute("aria-label", `${verb} the ${which} token`);
       showTokens();
     });
   }

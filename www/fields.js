@@ -21,7 +21,7 @@ const meetingType = {
   label: "Meeting type",
   kind: "choice",
   options: [
-    ["", "Not sent (Zoom uses 2, scheduled)"],
+    ["", "Not sent (Zoom's default: 2)"],
     [1, "1: instant"],
     [2, "2: scheduled"],
     [3, "3: recurring, no fixed time"],

@@ -61,7 +61,8 @@ test("signing in goes to the authorize page and back, and stores the pair", asyn
   assert.doesNotMatch(await page.textContent("#access-value"), new RegExp(tokens.access));
   await page.getByRole("button", { name: "Reveal the access token" }).click();
   assert.equal(await page.textContent("#access-value"), tokens.access);
-  assert.equal(await page.getAttribute("#access-reveal", "aria-pressed"), "true");
+  await page.getByRole("button", { name: "Hide the access token" }).click();
+  assert.doesNotMatch(await page.textContent("#access-value"), new RegExp(tokens.access));
   assertNoSecretShown(await textOutsideTokenPanel(page), tokens);
   assert.doesNotMatch(page.url(), /code=/, "the code is not left in the address bar");
   await screenshot(page, "desktop-signed-in");
@@ -84,6 +85,7 @@ test("create, get, edit and delete a meeting through the Worker", async (t) => {
     created.exchanges.map(({ method, url, status }) => [method, url, status]),
     [["POST", servers.demo.workerUrl, "200"]],
   );
+  await page.getByText("Event preview").click();
   await screenshot(page, "desktop-created");
 
   await pick(page, "GET_MEETING");
@@ -150,6 +152,22 @@ test("expired tokens are refreshed on the way and the page shows it", async (t) 
   assert.match(again.envelope, /"updated": false/);
   assert.deepEqual(await storedTokens(page), after);
   await screenshot(page, "desktop-refreshed");
+});
+
+test("a session that is over (error 2) asks to sign in again", async (t) => {
+  const page = await openPage(t, servers);
+  await signIn(page);
+  const tokens = await storedTokens(page);
+  servers.demo.sim.revoke(tokens.refresh);
+  servers.demo.sim.expireTokens(tokens.access);
+
+  await pick(page, "GET_MEETING");
+  await page.getByLabel("Meeting ID").fill("81234567890");
+  const shown = await send(page);
+  assert.equal(shown.code, "2", shown.summary);
+  assert.match(shown.summary, /sign in again/);
+  assert.match(await page.textContent("#session-state"), /sign in again/);
+  assert.deepEqual(await storedTokens(page), tokens, "nothing new to store");
 });
 
 test("an invalid field shows the gateway's error 3 next to that field", async (t) => {
