@@ -188,7 +188,6 @@ const meetingId = {
   hint: "A positive integer, 10 or 11 digits. Filled in after a create.",
   pattern: "[0-9]+",
   required: true,
-  remember: "meetingId",
 };
 
 const occurrenceId = {

@@ -23,9 +23,7 @@ export class RequestForm {
   show(api) {
     this.api = api;
     this.controls.clear();
-    const parts = api.fields.map((spec) =>
-      spec.group ? this.group(spec) : this.field(spec),
-    );
+    const parts = api.fields.map((spec) => (spec.group ? this.group(spec) : this.field(spec)));
     this.container.replaceChildren(...parts);
     this.applyBrowserChecks();
   }
@@ -80,7 +78,11 @@ export class RequestForm {
     const label = el("label", { for: id }, spec.label, el("code", { class: "key" }, spec.name));
     const suggestions =
       spec.suggestions &&
-      el("datalist", { id: `${id}-list` }, ...spec.suggestions.map((v) => el("option", { value: v })));
+      el(
+        "datalist",
+        { id: `${id}-list` },
+        ...spec.suggestions.map((v) => el("option", { value: v })),
+      );
     const wrapper = el(
       "div",
       { class: "field", "data-field": spec.name },
@@ -137,7 +139,11 @@ export class RequestForm {
     for (const { spec, input } of this.controls.values()) {
       const on = this.browserChecks;
       toggleAttribute(input, "maxlength", on && spec.maxLength);
-      toggleAttribute(input, "pattern", on && (spec.pattern ?? (spec.kind === "integer" ? "-?[0-9]+" : undefined)));
+      toggleAttribute(
+        input,
+        "pattern",
+        on && (spec.pattern ?? (spec.kind === "integer" ? "-?[0-9]+" : undefined)),
+      );
       toggleAttribute(input, "required", on && spec.required ? "" : undefined);
       input.setCustomValidity("");
     }

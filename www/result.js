@@ -27,8 +27,12 @@ export function showResult(apiName, { envelope, exchanges, problem }, notes = []
       el("span", { class: "badge" }, `error ${code}`),
       " ",
       el("span", { class: "meaning" }, CODES[code] ?? "unknown code"),
-      el("span", { class: "api" }, `· ${apiName}`),
-      el("span", { class: "msg" }, el("span", { class: "visually-hidden" }, ": "), envelope.msg ?? ""),
+      el(
+        "span",
+        { class: "msg" },
+        el("code", { class: "api" }, apiName),
+        `: ${envelope.msg ?? ""}`,
+      ),
     );
   } else {
     summary.replaceChildren(

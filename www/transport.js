@@ -68,7 +68,8 @@ export async function runInPage(event, config) {
     return {
       envelope: null,
       exchanges: [],
-      problem: "In-page mode is only for the simulator: a real client secret never comes to a browser.",
+      problem:
+        "In-page mode is only for the simulator: a real client secret never comes to a browser.",
     };
   }
   let handle;

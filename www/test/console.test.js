@@ -182,7 +182,10 @@ test("an invalid field shows the gateway's error 3 next to that field", async (t
   assert.equal(shown.code, "3");
   assert.match(shown.summary, /password: at most 10 characters/);
   const message = page.locator('[data-field="password"] .field-error');
-  assert.match(await message.textContent(), /^password: at most 10 characters from A-Z a-z 0-9 @ _ \* -$/);
+  assert.match(
+    await message.textContent(),
+    /^password: at most 10 characters from A-Z a-z 0-9 @ _ \* -$/,
+  );
   assert.equal(await passcode.getAttribute("aria-invalid"), "true");
   const describedBy = (await passcode.getAttribute("aria-describedby")).split(" ");
   assert.ok(describedBy.includes(await message.getAttribute("id")));
@@ -221,7 +224,10 @@ test("an invalid field shows the gateway's error 3 next to that field", async (t
   const count = await calls(page);
   await page.click("#send");
   assert.equal(await calls(page), count);
-  assert.equal(await page.evaluate(() => document.getElementById("f-password").validity.valid), false);
+  assert.equal(
+    await page.evaluate(() => document.getElementById("f-password").validity.valid),
+    false,
+  );
 });
 
 test("in-page mode runs the wasm here and lists a refresh-and-retry's exchanges", async (t) => {
@@ -356,16 +362,20 @@ test("readable at phone width", async (t) => {
   await screenshot(page, "phone-field-error");
 });
 
-test("the simulator's consent page: Approve by keyboard, then back to the console", {
-  todo: "the simulator's consent page sends `form-action 'self'`, which blocks Approve's redirect in Chromium",
-}, async (t) => {
-  servers.demo.sim.configure({ autoApprove: false });
-  t.after(() => servers.demo.sim.configure({ autoApprove: true }));
-  const page = await openPage(t, servers);
-  page.setDefaultTimeout(5000);
-  await page.click("#sign-in");
-  await page.waitForURL(/\/oauth\/authorize/);
-  await page.getByRole("button", { name: "Approve" }).focus();
-  const shown = await answered(page, () => page.keyboard.press("Enter"));
-  assert.equal(shown.code, "0");
-});
+test(
+  "the simulator's consent page: Approve by keyboard, then back to the console",
+  {
+    todo: "the simulator's consent page sends `form-action 'self'`, which blocks Approve's redirect in Chromium",
+  },
+  async (t) => {
+    servers.demo.sim.configure({ autoApprove: false });
+    t.after(() => servers.demo.sim.configure({ autoApprove: true }));
+    const page = await openPage(t, servers);
+    page.setDefaultTimeout(5000);
+    await page.click("#sign-in");
+    await page.waitForURL(/\/oauth\/authorize/);
+    await page.getByRole("button", { name: "Approve" }).focus();
+    const shown = await answered(page, () => page.keyboard.press("Enter"));
+    assert.equal(shown.code, "0");
+  },
+);

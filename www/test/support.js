@@ -75,10 +75,7 @@ export async function calls(page) {
 export async function answered(page, action) {
   const before = await calls(page);
   await action();
-  await page.waitForFunction(
-    (count) => Number(document.body.dataset.calls ?? 0) > count,
-    before,
-  );
+  await page.waitForFunction((count) => Number(document.body.dataset.calls ?? 0) > count, before);
   return result(page);
 }
 
