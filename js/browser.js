@@ -5,3 +5,5 @@ import { makeHandle } from "./handle.js";
 let loading;
 
 export const handle = makeHandle(() => (loading ??= init()));
+
+export { authorizeUrl, codeChallenge } from "./authorize.js";

@@ -10,6 +10,7 @@ const CONFIG_KEYS = [
   "ZOOM_API_BASE",
   "ZOOM_OAUTH_BASE",
   "ZOOM_TIMEOUT_MS",
+  "ZOOM_REFRESH_REUSE_MS",
 ];
 
 // The flow refuses larger events too; checking here spares copying them into wasm memory.

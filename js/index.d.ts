@@ -108,6 +108,11 @@ export interface GatewayConfig {
   ZOOM_OAUTH_BASE?: string;
   /** Limit for each request to Zoom, default 10000. */
   ZOOM_TIMEOUT_MS?: string | number;
+  /**
+   * How long, in ms, a refreshed token pair is handed to calls in the same isolate that still
+   * present the replaced refresh token; default 60000, 0 shares only refreshes under way.
+   */
+  ZOOM_REFRESH_REUSE_MS?: string | number;
   /** Replaces the global fetch (tests, proxies). */
   fetch?: (input: string, init: RequestInit) => Promise<Response> | Response;
   [key: string]: unknown;
@@ -194,3 +199,24 @@ export type Envelope<E = GatewayEvent> = E extends GetAccessTokenEvent
  * time any value is accepted (a wrong one gives error 3), but the types ask for a valid event.
  */
 export function handle<E extends GatewayEvent>(event: E, config: GatewayConfig): Promise<Envelope<E>>;
+
+export interface AuthorizeOptions {
+  clientId: string;
+  /** Must equal the redirect URI registered for the app, character for character. */
+  redirectUri: string;
+  /** Default https://zoom.us. */
+  oauthBase?: string;
+  /** Default: 32 random characters. */
+  state?: string;
+  /** Default true: add an S256 code challenge and return its verifier. */
+  pkce?: boolean;
+  scope?: string;
+}
+
+/** Builds Zoom's authorize URL; keep `state` and `codeVerifier` until the redirect comes back. */
+export function authorizeUrl(
+  options: AuthorizeOptions,
+): Promise<{ url: string; state: string; codeVerifier: string | undefined }>;
+
+/** The S256 PKCE challenge of a code verifier. */
+export function codeChallenge(verifier: string): Promise<string>;

@@ -13,3 +13,5 @@ export const handle = makeHandle(() => undefined);
 export function wasmMemoryBytes() {
   return exports.memory.buffer.byteLength;
 }
+
+export { authorizeUrl, codeChallenge } from "./authorize.js";

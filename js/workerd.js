@@ -7,3 +7,5 @@ import { makeHandle } from "./handle.js";
 initSync({ module });
 
 export const handle = makeHandle(() => undefined);
+
+export { authorizeUrl, codeChallenge } from "./authorize.js";

@@ -21,7 +21,7 @@ echo "==> wasm-opt -Oz"
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
   pkg/zoom_gateway_bg.wasm -o pkg/zoom_gateway_bg.wasm
 
-cp js/handle.js js/node.js js/workerd.js js/browser.js js/index.d.ts js/package.json pkg/
+cp js/authorize.js js/handle.js js/node.js js/workerd.js js/browser.js js/index.d.ts js/package.json pkg/
 cp README.md pkg/ 2>/dev/null || true
 
 raw=$(wc -c < pkg/zoom_gateway_bg.wasm)

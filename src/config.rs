@@ -8,6 +8,7 @@ const DEFAULT_API_BASE: &str = "https://api.zoom.us/v2";
 const DEFAULT_OAUTH_BASE: &str = "https://zoom.us";
 const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 const MAX_TIMEOUT_MS: u32 = 300_000;
+const DEFAULT_REFRESH_REUSE_MS: u32 = 60_000;
 
 /// Validated settings. Build with [`Config::from_json`] or [`Config::default`] plus the
 /// `with_*` methods.
@@ -27,6 +28,9 @@ pub struct Config {
     pub oauth_base: String,
     /// Limit for each request to Zoom.
     pub timeout_ms: u32,
+    /// How long a refreshed pair is handed to calls that still present the replaced refresh
+    /// token; 0 shares only refreshes still under way.
+    pub refresh_reuse_ms: u32,
 }
 
 impl Default for Config {
@@ -39,6 +43,7 @@ impl Default for Config {
             api_base: DEFAULT_API_BASE.to_owned(),
             oauth_base: DEFAULT_OAUTH_BASE.to_owned(),
             timeout_ms: DEFAULT_TIMEOUT_MS,
+            refresh_reuse_ms: DEFAULT_REFRESH_REUSE_MS,
         }
     }
 }
@@ -67,8 +72,12 @@ impl Config {
                 None => defaults.oauth_base,
             },
             timeout_ms: match setting("ZOOM_TIMEOUT_MS") {
-                Some(ms) => checked_timeout(&ms)?,
+                Some(ms) => checked_ms("ZOOM_TIMEOUT_MS", &ms, 1)?,
                 None => defaults.timeout_ms,
+            },
+            refresh_reuse_ms: match setting("ZOOM_REFRESH_REUSE_MS") {
+                Some(ms) => checked_ms("ZOOM_REFRESH_REUSE_MS", &ms, 0)?,
+                None => defaults.refresh_reuse_ms,
             },
         })
     }
@@ -90,6 +99,12 @@ impl Config {
     pub fn with_bases(mut self, api_base: &str, oauth_base: &str) -> Self {
         self.api_base = api_base.trim_end_matches('/').to_owned();
         self.oauth_base = oauth_base.trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// Sets how long a refreshed pair is shared; 0 shares only refreshes under way.
+    pub fn with_refresh_reuse_ms(mut self, ms: u32) -> Self {
+        self.refresh_reuse_ms = ms;
         self
     }
 
@@ -139,11 +154,11 @@ fn checked_base(name: &str, value: &str) -> Result<String, String> {
     }
 }
 
-fn checked_timeout(value: &str) -> Result<u32, String> {
+fn checked_ms(name: &str, value: &str, min: u32) -> Result<u32, String> {
     match value.trim().parse::<u32>() {
-        Ok(ms) if (1..=MAX_TIMEOUT_MS).contains(&ms) => Ok(ms),
+        Ok(ms) if (min..=MAX_TIMEOUT_MS).contains(&ms) => Ok(ms),
         _ => Err(format!(
-            "config: ZOOM_TIMEOUT_MS must be a whole number of milliseconds from 1 to {MAX_TIMEOUT_MS}"
+            "config: {name} must be a whole number of milliseconds from {min} to {MAX_TIMEOUT_MS}"
         )),
     }
 }

@@ -5,7 +5,8 @@ use crate::config::Config;
 use crate::envelope::{Body, Code, Envelope, Renewed};
 use crate::event::{self, ApiName, Call, Grant, MeetingCall};
 use crate::http::{HttpRequest, HttpResponse, Transport, TransportError};
-use crate::secret::{AccessToken, Redactor, RefreshToken};
+use crate::renewal::{self, Renewal};
+use crate::secret::Redactor;
 use crate::zoom::{self, ApiAnswer, TokenRefusal, ZoomError};
 
 /// Attempts of one request at most, the first included.
@@ -65,18 +66,32 @@ async fn meeting<T: Transport>(call: MeetingCall, config: &Config, transport: &T
     if let Some(refresh) = &call.refresh {
         redactor.hide(refresh.secret());
     }
+    let renewal = Renewal::of(call.refresh.as_ref(), config);
 
+    // Renew first when there is no token, or a JWT one that is about to expire: the call
+    // would only come back with a 401.
     let mut renewed: Option<Renewed> = None;
-    let mut access = match &call.access {
-        Some(access) => access.clone(),
-        None => match refresh(call.refresh.as_ref(), config, transport, &redactor).await {
-            Ok(pair) => {
-                let access = pair.access.clone();
-                renewed = Some(pair);
-                access
+    let stale = match &call.access {
+        None => true,
+        Some(access) => renewal::expires_within(access, transport.now_ms(), renewal::EARLY_MS),
+    };
+    if stale && !matches!(renewal, Renewal::Impossible) {
+        match renewal::renew(&renewal, None, config, transport, &redactor).await {
+            Ok(pair) => renewed = Some(pair),
+            // With a token in hand a failed early renewal is not the end: it may still work.
+            Err(envelope) if call.access.is_none() || envelope.code == Code::Fatal => {
+                return envelope
             }
-            Err(envelope) => return envelope,
-        },
+            Err(_) => {}
+        }
+    }
+    let mut access = match (&renewed, &call.access) {
+        (Some(pair), _) => pair.access.clone(),
+        (None, Some(access)) => access.clone(),
+        (None, None) => return Envelope::invalid(
+            "token: required (or a refresh_token, or ZOOM_ACCOUNT_ID for Server-to-Server OAuth)"
+                .to_owned(),
+        ),
     };
 
     loop {
@@ -92,26 +107,21 @@ async fn meeting<T: Transport>(call: MeetingCall, config: &Config, transport: &T
                 return Envelope::success(success_msg(call.api), renewed, body);
             }
             ApiAnswer::Unauthorized(zoom) if renewed.is_some() => {
-                return Envelope::failure(
-                    Code::Fatal,
-                    format!(
-                        "Zoom refused even a fresh access token ({}): sign in again",
-                        zoom.message
-                    ),
-                    renewed,
-                    Some(zoom),
+                let msg = format!(
+                    "Zoom refused even a fresh access token ({}): sign in again",
+                    zoom.message
                 );
+                return Envelope::failure(Code::Fatal, msg, renewed, Some(zoom));
             }
-            ApiAnswer::Unauthorized(zoom) if call.refresh.is_none() => {
-                return Envelope::failure(
-                    Code::Fatal,
-                    format!("Zoom refused the access token ({}) and there is no refresh_token: sign in again", zoom.message),
-                    None,
-                    Some(zoom),
+            ApiAnswer::Unauthorized(zoom) if matches!(renewal, Renewal::Impossible) => {
+                let msg = format!(
+                    "Zoom refused the access token ({}) and there is no refresh_token: sign in again",
+                    zoom.message
                 );
+                return Envelope::failure(Code::Fatal, msg, None, Some(zoom));
             }
             ApiAnswer::Unauthorized(_) => {
-                match refresh(call.refresh.as_ref(), config, transport, &redactor).await {
+                match renewal::renew(&renewal, Some(&access), config, transport, &redactor).await {
                     Ok(pair) => {
                         access = pair.access.clone();
                         renewed = Some(pair);
@@ -140,65 +150,10 @@ async fn meeting<T: Transport>(call: MeetingCall, config: &Config, transport: &T
     }
 }
 
-/// Trades the refresh token for a new pair, or says in an envelope why it could not.
-async fn refresh<T: Transport>(
-    refresh: Option<&RefreshToken>,
-    config: &Config,
-    transport: &T,
-    redactor: &Redactor<'_>,
-) -> Result<Renewed, Envelope> {
-    let Some(refresh) = refresh else {
-        return Err(Envelope::failure(
-            Code::Fatal,
-            "no access token and no refresh_token: sign in again".to_owned(),
-            None,
-            None,
-        ));
-    };
-    let request = zoom::refresh_request(config, refresh).map_err(|msg| {
-        Envelope::failure(
-            Code::Api,
-            format!("cannot refresh the access token: {msg}"),
-            None,
-            None,
-        )
-    })?;
-    let response = exchange(transport, &request, config.timeout_ms)
-        .await
-        .map_err(|error| unreachable_zoom(&error, redactor, None))?;
-
-    match zoom::read_token_answer(&response, redactor) {
-        Ok(answer) => Ok(Renewed {
-            access: AccessToken::new(answer.access_token),
-            // Zoom always rotates; should an answer lack one, the old token is all there is.
-            refresh: answer
-                .refresh_token
-                .filter(|r| !r.is_empty())
-                .map(RefreshToken::new)
-                .unwrap_or_else(|| refresh.clone()),
-        }),
-        Err(TokenRefusal::GrantGone(zoom)) => Err(Envelope::failure(
-            Code::Fatal,
-            format!(
-                "Zoom refused the refresh token ({}): sign in again",
-                zoom.message
-            ),
-            None,
-            Some(zoom),
-        )),
-        Err(TokenRefusal::Other(zoom)) => Err(Envelope::failure(
-            Code::Api,
-            format!("Zoom refused to refresh the access token: {}", zoom.message),
-            None,
-            Some(zoom),
-        )),
-    }
-}
-
 /// Sends a request, repeating it while that is safe and time remains: idempotent requests
 /// after a 5xx or a broken connection, any request after a per-second 429 (Zoom did not
 /// act on it). A create is never repeated blindly: a duplicate meeting is worse than an error.
-async fn exchange<T: Transport>(
+pub(crate) async fn exchange<T: Transport>(
     transport: &T,
     request: &HttpRequest,
     timeout_ms: u32,
@@ -239,7 +194,7 @@ fn retry_after_ms(response: &HttpResponse, now_ms: f64) -> Option<f64> {
     Some((at_ms - now_ms).max(0.0))
 }
 
-fn unreachable_zoom(
+pub(crate) fn unreachable_zoom(
     error: &TransportError,
     redactor: &Redactor,
     renewed: Option<Renewed>,

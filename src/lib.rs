@@ -13,6 +13,7 @@ pub mod event;
 pub mod flow;
 pub mod http;
 pub mod json;
+mod renewal;
 mod rules;
 pub mod secret;
 pub mod zoom;

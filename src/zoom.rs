@@ -84,16 +84,21 @@ pub fn grant_request(config: &Config, grant: &Grant) -> Result<HttpRequest, Stri
                 .as_deref()
                 .or(config.account_id.as_deref())
                 .ok_or("account_id: required, in the event or as ZOOM_ACCOUNT_ID")?;
-            token_request(
-                config,
-                vec![
-                    ("grant_type", "account_credentials"),
-                    ("account_id", account_id),
-                ],
-                false,
-            )
+            account_request(config, account_id)
         }
     }
+}
+
+/// The token request of Server-to-Server OAuth for an account.
+pub fn account_request(config: &Config, account_id: &str) -> Result<HttpRequest, String> {
+    token_request(
+        config,
+        vec![
+            ("grant_type", "account_credentials"),
+            ("account_id", account_id),
+        ],
+        false,
+    )
 }
 
 /// The token request that trades a refresh token for a new pair.

@@ -27,9 +27,12 @@ export function configFor(sim, extra = {}) {
   };
 }
 
-/** A signed-in user's token pair; with `expired`, the access token has already run out. */
-export function pairFor(sim, { expired = false, userId } = {}) {
-  const answer = sim.issueTokens(userId ? { userId } : {});
+/**
+ * A signed-in user's token pair; with `expired`, the access token has already run out;
+ * `scopes` replaces the simulator's default grant.
+ */
+export function pairFor(sim, { expired = false, userId, scopes } = {}) {
+  const answer = sim.issueTokens({ userId, scopes });
   if (expired) sim.expireTokens(answer.access_token);
   return { access: answer.access_token, refresh: answer.refresh_token };
 }
@@ -53,14 +56,21 @@ export async function seedMeeting(sim, access, fields = { topic: "seeded", type:
   return (await response.json()).id;
 }
 
-/** A fresh authorization code, as Zoom's redirect hands it to the app after consent. */
-export async function authorizationCode(sim) {
+/**
+ * A fresh authorization code, as Zoom's redirect hands it to the app after consent; with a
+ * `codeChallenge`, for the public (PKCE) client and S256.
+ */
+export async function authorizationCode(sim, { codeChallenge } = {}) {
   const query = new URLSearchParams({
     response_type: "code",
-    client_id: sim.options.clientId,
+    client_id: codeChallenge ? sim.options.publicClientId : sim.options.clientId,
     redirect_uri: [sim.options.redirectUri].flat()[0],
     state: "integration",
   });
+  if (codeChallenge) {
+    query.set("code_challenge", codeChallenge);
+    query.set("code_challenge_method", "S256");
+  }
   const response = await fetch(`${sim.oauthBase}/oauth/authorize?${query}`, {
     redirect: "manual",
   });

@@ -10,7 +10,8 @@ const { config, cases } = loadCases();
 for (const c of cases) {
   test(`case ${c.id}: ${c.about}`, async () => {
     const zoom = scriptedFetch(c.zoom, { repeatLast: c.zoom_may_repeat_last === true });
-    const envelope = await handle(c.event, { ...config, fetch: zoom.fetch });
+    // Each case is its own session: no refreshed pair is shared from one case to the next.
+    const envelope = await handle(c.event, { ...config, ZOOM_REFRESH_REUSE_MS: "0", fetch: zoom.fetch });
 
     const { msg_contains: needle, ...expected } = c.envelope;
     assert.ok(matchesSubset(expected, envelope), `envelope ${JSON.stringify(envelope)}`);

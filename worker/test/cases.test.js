@@ -23,6 +23,8 @@ before(async () => {
     ...config,
     ZOOM_API_BASE: zoom.apiBase,
     ZOOM_OAUTH_BASE: zoom.oauthBase,
+    // The cases are separate sessions in one isolate: no refreshed pair is shared between them.
+    ZOOM_REFRESH_REUSE_MS: "0",
   });
 });
 
