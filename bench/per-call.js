@@ -71,9 +71,10 @@ async function measure(handle, scenario) {
     answerBytes: bytes,
     callsPerSec,
     usPerCall,
-    // Cost ratios: how many times the time per call of the floor, or of rivet, the gateway takes.
-    gatewayOverFloor: round(callsPerSec.floor / callsPerSec.gateway),
-    gatewayOverRivet: round(callsPerSec.rivet / callsPerSec.gateway),
+    // Cost ratios: how many times the time per call of the floor, or of rivet, the gateway takes,
+    // the median of each round's own ratio, as a round's contenders ran back to back.
+    gatewayOverFloor: round(median(rates.floor.map((floor, i) => floor / rates.gateway[i]))),
+    gatewayOverRivet: round(median(rates.rivet.map((rivet, i) => rivet / rates.gateway[i]))),
     spread: Object.fromEntries(
       CONTENDERS.map((name) => [name, [round(Math.min(...rates[name])), round(Math.max(...rates[name]))]]),
     ),

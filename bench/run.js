@@ -2,6 +2,7 @@
 // against their targets, and writes them all to bench/results/latest.json.
 //   node bench/run.js                  everything (about 3 minutes on 2 cores)
 //   node bench/run.js size cold-start  only the named sections
+//   node bench/run.js --print [FILE]   the tables of an earlier run (default results/latest.json)
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 
 import { pkgDir } from "./lib/contenders.js";
+import { round } from "./lib/stats.js";
 
 const HERE = new URL("./", import.meta.url).pathname;
 const RESULTS = join(HERE, "results", "latest.json");
@@ -57,8 +59,9 @@ const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const verdict = (ok) => (ok ? "ok" : "OVER");
 
 function table(title, header, rows) {
-  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => String(row[i]).length)));
-  const line = (cells) => cells.map((cell, i) => String(cell).padEnd(widths[i])).join("  ").trimEnd();
+  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => String(row[i] ?? "-").length)));
+  const text = (cell) => (cell === undefined ? "-" : String(cell));
+  const line = (cells) => cells.map((cell, i) => text(cell).padEnd(widths[i])).join("  ").trimEnd();
   console.log(`\n${title}`);
   console.log(line(header));
   console.log(line(widths.map((width) => "-".repeat(width))));
@@ -113,6 +116,28 @@ function perCallTable(perCall) {
   );
 }
 
+function growthTable(perCall) {
+  if (!perCall || perCall.failed) return;
+  const gets = perCall.scenarios.filter((s) => s.api === "GET_MEETING");
+  const rows = gets.map((s) => [
+    s.occurrences,
+    s.answerBytes,
+    s.usPerCall.floor,
+    s.usPerCall.gateway,
+    s.usPerCall.rivet,
+    round(s.usPerCall.gateway - s.usPerCall.floor),
+  ]);
+  // The gateway's extra cost per KiB of answer, between the smallest and the largest answer.
+  const [small, large] = [gets[0], gets[gets.length - 1]];
+  const slope = (name) =>
+    round(((large.usPerCall[name] - small.usPerCall[name]) * 1024) / (large.answerBytes - small.answerBytes));
+  table(
+    `How GET_MEETING's cost grows with the answer, µs per call (per KiB: floor ${slope("floor")}, gateway ${slope("gateway")}, rivet ${slope("rivet")})`,
+    ["occurrences", "answer bytes", "floor", "gateway", "rivet", "gateway - floor"],
+    rows,
+  );
+}
+
 function e2eTable(e2e) {
   if (!e2e || e2e.failed) return console.log(`\nEnd to end: not measured (${e2e?.failed ?? "skipped"})`);
   const rows = e2e.rows.map((r) => [
@@ -122,7 +147,19 @@ function e2eTable(e2e) {
   if (!e2e.worker.available) console.log(`Worker in workerd: not available (${e2e.worker.reason})`);
 }
 
+function printAll(results) {
+  sizeTable(results.size);
+  coldTable(results["cold-start"]);
+  perCallTable(results["per-call"]);
+  growthTable(results["per-call"]);
+  e2eTable(results.e2e);
+}
+
 async function main() {
+  if (process.argv[2] === "--print") {
+    printAll(JSON.parse(readFileSync(process.argv[3] ?? RESULTS, "utf8")));
+    return;
+  }
   if (!existsSync(join(pkgDir(), "zoom_gateway_bg.wasm"))) {
     console.error(`bench: ${pkgDir()} has no build; run scripts/build.sh (make build) first`);
     process.exit(1);
@@ -146,10 +183,7 @@ async function main() {
   for (const name of names) results[name] = await section(name);
   results.machine.loadAverageAtEnd = loadavg().map((load) => Number(load.toFixed(2)));
 
-  sizeTable(results.size);
-  coldTable(results["cold-start"]);
-  perCallTable(results["per-call"]);
-  e2eTable(results.e2e);
+  printAll(results);
 
   writeFileSync(`${RESULTS}.tmp`, `${JSON.stringify(results, null, 2)}\n`);
   renameSync(`${RESULTS}.tmp`, RESULTS);
