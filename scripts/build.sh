@@ -10,19 +10,26 @@ wasm_opt=node_modules/.bin/wasm-opt
 echo "==> cargo build (wasm32, release)"
 cargo build --lib --release --target wasm32-unknown-unknown --quiet
 
+# Built beside pkg/ and swapped in at the end, so that pkg/ is never half-made for a
+# suite or a server that is using it.
+out=pkg.next
+rm -rf "$out"
+
 echo "==> wasm-bindgen"
-rm -rf pkg
-wasm-bindgen --target web --no-typescript --out-dir pkg --out-name zoom_gateway "$target"
+wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name zoom_gateway "$target"
 
 echo "==> wasm-opt -Oz"
 # The features Rust's wasm32 target emits by default; wasm-opt must accept them.
 "$wasm_opt" -Oz --strip-debug --strip-producers \
   --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
-  pkg/zoom_gateway_bg.wasm -o pkg/zoom_gateway_bg.wasm
+  "$out/zoom_gateway_bg.wasm" -o "$out/zoom_gateway_bg.wasm"
 
-cp js/authorize.js js/handle.js js/node.js js/workerd.js js/browser.js js/index.d.ts js/package.json pkg/
-cp README.md pkg/ 2>/dev/null || true
+cp js/authorize.js js/handle.js js/node.js js/workerd.js js/browser.js js/index.d.ts js/package.json README.md "$out/"
+rm -rf pkg.old
+[ -d pkg ] && mv pkg pkg.old
+mv "$out" pkg
+rm -rf pkg.old
 
 raw=$(wc -c < pkg/zoom_gateway_bg.wasm)
 gz=$(gzip -9 -c pkg/zoom_gateway_bg.wasm | wc -c)
