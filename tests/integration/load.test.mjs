@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { handle } from "../../pkg/node.js";
+import { initSync } from "../../pkg/zoom_gateway.js";
 import {
   assertEnvelope,
   authorizationCode,
@@ -43,7 +44,7 @@ function tokensOf(i) {
   return "valid";
 }
 
-test("1,000 concurrent calls, mixed, some with expired tokens, are all answered right", async (t) => {
+test("1,000 concurrent mixed calls, some with expired tokens, all answered right", async (t) => {
   const sim = await simulatorFor(t, { autoApprove: true });
   const shared = pairFor(sim);
   const seeded = [];
@@ -80,6 +81,10 @@ test("1,000 concurrent calls, mixed, some with expired tokens, are all answered 
 
   const rotated = answers.filter((answer) => answer.token?.updated).length;
   t.diagnostic(`${rotated} calls came back with a new pair; requests ${JSON.stringify(counts)}`);
+  // initSync hands back the exports of the instance node.js set up.
+  const wasmBytes = initSync().memory.buffer.byteLength;
+  t.diagnostic(`wasm memory after 1,000 calls in flight at once: ${wasmBytes} bytes`);
+  assert.ok(wasmBytes <= 64 * 1024 * 1024, "a thousand calls at once fit in 64 MB of wasm memory");
 });
 
 function planCall(sim, i, shared, seeded, codes) {
@@ -143,7 +148,10 @@ function checkAnswer(sim, call, answer, i) {
   assert.equal(answer.error, expectedCode, where);
 
   if (call.kind === "login") {
-    assert.ok(isLivePair(sim, { access: answer.body.accessToken, refresh: answer.body.refreshToken }), where);
+    assert.ok(
+      isLivePair(sim, { access: answer.body.accessToken, refresh: answer.body.refreshToken }),
+      where,
+    );
     return;
   }
   const refreshed = call.tokens !== "valid" && call.kind !== "invalid";

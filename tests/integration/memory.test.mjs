@@ -64,7 +64,8 @@ function zoomStub() {
     if (init.headers.authorization === "Bearer expired") {
       return json(401, { code: 124, message: "Access token is expired." });
     }
-    if (pathname.includes("/404")) return json(404, { code: 3001, message: "Meeting does not exist: 404." });
+    if (pathname.includes("/404"))
+      return json(404, { code: 3001, message: "Meeting does not exist: 404." });
     if (pathname.includes("/429")) {
       return json(
         429,
@@ -95,7 +96,13 @@ const ROUNDS = [
   [{ APIName: "EDIT_MEETING", body: { ...ok, meetingId: id, agenda: "a".repeat(500) } }, 0],
   [{ APIName: "DELETE_MEETING", body: { ...ok, meetingId: String(id), occurrence_id: "1" } }, 0],
   [{ APIName: "GET_MEETING", body: { ...expired, meetingId: id } }, 0],
-  [{ APIName: "EDIT_MEETING", body: { token: "", refresh_token: "r", meetingId: id, duration: 45 } }, 0],
+  [
+    {
+      APIName: "EDIT_MEETING",
+      body: { token: "", refresh_token: "r", meetingId: id, duration: 45 },
+    },
+    0,
+  ],
   [{ APIName: "GET_MEETING", body: { ...expired, refresh_token: "gone", meetingId: id } }, 2],
   [{ APIName: "GET_MEETING", body: { ...ok, meetingId: 404 } }, 1],
   [{ APIName: "CREATE_MEETING", body: { ...ok, userId: "429", topic: "t" } }, 1],
@@ -136,12 +143,14 @@ test("memory stays flat across 100,000 sequential calls", async (t) => {
   }
   const end = measure();
 
-  t.diagnostic(
-    `after ${WARM_UP_CALLS} calls: wasm ${mb(warm.wasm)}, rss ${mb(warm.rss)}, heap ${mb(warm.heapUsed)}; ` +
-      `after ${TOTAL_CALLS}: wasm ${mb(end.wasm)}, rss ${mb(end.rss)}, heap ${mb(end.heapUsed)}; ` +
-      `codes 0/1/2/3: ${counts.join("/")}`,
-  );
+  const sizes = ({ wasm, rss, heapUsed }) =>
+    `wasm ${mb(wasm)}, rss ${mb(rss)}, heap ${mb(heapUsed)}`;
+  t.diagnostic(`after ${WARM_UP_CALLS} calls: ${sizes(warm)}; after ${TOTAL_CALLS}: ${sizes(end)}`);
+  t.diagnostic(`codes 0/1/2/3: ${counts.join("/")}`);
   assert.ok(end.wasm - warm.wasm <= WASM_GROWTH_LIMIT, `wasm grew ${end.wasm - warm.wasm} bytes`);
   assert.ok(end.rss - warm.rss < RSS_GROWTH_LIMIT, `rss grew ${mb(end.rss - warm.rss)}`);
-  assert.ok(end.heapUsed - warm.heapUsed < HEAP_GROWTH_LIMIT, `heap grew ${mb(end.heapUsed - warm.heapUsed)}`);
+  assert.ok(
+    end.heapUsed - warm.heapUsed < HEAP_GROWTH_LIMIT,
+    `heap grew ${mb(end.heapUsed - warm.heapUsed)}`,
+  );
 });

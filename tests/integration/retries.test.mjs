@@ -122,7 +122,7 @@ describe("idempotent calls are retried", { concurrency: 4 }, () => {
     [450, 2],
     [3000, 3],
   ]) {
-    test(`GET under a lasting 502 with ZOOM_TIMEOUT_MS ${timeoutMs}: ${attempts} attempt(s)`, async (t) => {
+    test(`GET, lasting 502, ZOOM_TIMEOUT_MS ${timeoutMs}: ${attempts} attempt(s)`, async (t) => {
       const { sim, pair, meetingId } = await meetingSetup(t);
       sim.fault({ endpoint: "get", kind: "status", status: 502, count: -1 });
 
@@ -215,7 +215,7 @@ describe("a create is never repeated blindly", { concurrency: 4 }, () => {
     assert.equal(created.length, 1);
   });
 
-  test("a sign-in whose token request got a 502 is not repeated; the code still works", async (t) => {
+  test("a sign-in that got a 502 is not repeated; the code still works", async (t) => {
     const sim = await simulatorFor(t, { autoApprove: true });
     const code = await authorizationCode(sim);
     clearLog(sim);
@@ -340,7 +340,7 @@ describe("rate limits", { concurrency: 4 }, () => {
     ["CREATE_MEETING", "create"],
     ["EDIT_MEETING", "update"],
   ]) {
-    test(`${api}: the daily limit is error 1 after one request, and says when it resets`, async (t) => {
+    test(`${api}: the daily limit, error 1 after one request, says when it resets`, async (t) => {
       // The seed meeting uses up a daily limit of one.
       const { sim, pair, meetingId } = await meetingSetup(t, { dailyLimit: 1 });
       const fields = api === "CREATE_MEETING" ? NEW_MEETING : { meetingId, topic: "over" };

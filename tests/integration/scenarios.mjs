@@ -14,9 +14,12 @@ import {
   settledLog,
 } from "./helpers.mjs";
 
-/** Each logical request may take this long; a held answer comes back well after it. */
-export const TIMEOUT_MS = 1500;
-const HELD_MS = 2 * TIMEOUT_MS;
+/**
+ * Each logical request may take this long: three attempts and their backoff (600 ms) fit in it
+ * with room to spare on a busy machine. A held answer comes back well after it.
+ */
+export const TIMEOUT_MS = 3000;
+const HELD_MS = TIMEOUT_MS + 1500;
 
 /**
  * `effect` is what the gateway sees: no answer in time, a broken connection, a 5xx, or a page

@@ -200,7 +200,10 @@ describe("the contract's refusals, with known secrets", { concurrency: 8 }, () =
     assert.equal(replay.error, 1);
     const other = await authorizationCode(sim);
     const mismatch = await handle(
-      { APIName: "GET_ACCESS_TOKEN", body: { code: other, redirect_uri: "http://127.0.0.1/elsewhere" } },
+      {
+        APIName: "GET_ACCESS_TOKEN",
+        body: { code: other, redirect_uri: "http://127.0.0.1/elsewhere" },
+      },
       configFor(sim),
     );
     assert.equal(mismatch.error, 1);
@@ -219,7 +222,10 @@ describe("the contract's refusals, with known secrets", { concurrency: 8 }, () =
     const good = await handle(
       {
         APIName: "GET_ACCESS_TOKEN",
-        body: { code: await authorizationCode(sim, { codeChallenge: challenge }), code_verifier: verifier },
+        body: {
+          code: await authorizationCode(sim, { codeChallenge: challenge }),
+          code_verifier: verifier,
+        },
       },
       config,
     );
@@ -227,7 +233,10 @@ describe("the contract's refusals, with known secrets", { concurrency: 8 }, () =
     const bad = await handle(
       {
         APIName: "GET_ACCESS_TOKEN",
-        body: { code: await authorizationCode(sim, { codeChallenge: challenge }), code_verifier: wrongVerifier },
+        body: {
+          code: await authorizationCode(sim, { codeChallenge: challenge }),
+          code_verifier: wrongVerifier,
+        },
       },
       config,
     );
@@ -253,11 +262,23 @@ describe("the contract's refusals, with known secrets", { concurrency: 8 }, () =
       ["access token", random(6750)], // 9,000 characters: longer than a token may be
     ]);
     const events = [
-      meetingEvent("GET_MEETING", { access: malformed[0][1], refresh: "r-ok-1234" }, { meetingId: 1 }),
+      meetingEvent(
+        "GET_MEETING",
+        { access: malformed[0][1], refresh: "r-ok-1234" },
+        { meetingId: 1 },
+      ),
       meetingEvent("GET_MEETING", { access: "", refresh: malformed[1][1] }, { meetingId: 1 }),
       { APIName: "GET_ACCESS_TOKEN", body: { code: malformed[2][1] } },
-      meetingEvent("GET_MEETING", { access: malformed[3][1], refresh: "r-ok-1234" }, { meetingId: 1 }),
-      meetingEvent("GET_MEETING", { access: "a-ok-1234", refresh: "r-ok-1234" }, { meetingId: "12x" }),
+      meetingEvent(
+        "GET_MEETING",
+        { access: malformed[3][1], refresh: "r-ok-1234" },
+        { meetingId: 1 },
+      ),
+      meetingEvent(
+        "GET_MEETING",
+        { access: "a-ok-1234", refresh: "r-ok-1234" },
+        { meetingId: "12x" },
+      ),
     ];
     for (const [i, event] of events.entries()) {
       const envelope = await handle(event, configFor(sim));
@@ -305,9 +326,16 @@ const json = (status, value) =>
 const ECHOES = {
   "a 400 message": (echo) => json(400, { code: 300, message: echo }),
   "field errors": (echo) =>
-    json(400, { code: 300, message: "Validation Failed.", errors: [{ field: echo, message: echo }] }),
+    json(400, {
+      code: 300,
+      message: "Validation Failed.",
+      errors: [{ field: echo, message: echo }],
+    }),
   "a 503 HTML page": (echo) =>
-    new Response(`<html><body>${echo}</body></html>`, { status: 503, headers: { "content-type": "text/html" } }),
+    new Response(`<html><body>${echo}</body></html>`, {
+      status: 503,
+      headers: { "content-type": "text/html" },
+    }),
   "an OAuth reason": (echo) => json(400, { reason: echo, error: "invalid_request" }),
   "an invalid_grant reason": (echo) => json(400, { reason: echo, error: "invalid_grant" }),
   "an invalid_client reason": (echo) => json(401, { reason: echo, error: "invalid_client" }),
@@ -354,7 +382,12 @@ describe("a Zoom that echoes back what it was sent", { concurrency: 8 }, () => {
       "a 503 HTML page",
       "a fetch error",
     ].map((echo) => [echo, "expired", "token", 1]),
-    ...["a 400 message", "field errors", "a fetch error"].map((echo) => [echo, "expired", "api", 2]),
+    ...["a 400 message", "field errors", "a fetch error"].map((echo) => [
+      echo,
+      "expired",
+      "api",
+      2,
+    ]),
     ...["an OAuth reason", "an invalid_client reason", "a fetch error"].map((echo) => [
       echo,
       "sign-in",
