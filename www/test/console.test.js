@@ -46,8 +46,12 @@ test("signing in goes to the authorize page and back, and stores the pair", asyn
   const page = await openPage(t, servers);
   assert.equal(await page.textContent("#access-value"), "none");
 
+  const authorizeVisits = () =>
+    servers.demo.sim.state.requests.filter((entry) => entry.path === "/oauth/authorize").length;
+  const visitsBefore = authorizeVisits();
   const shown = await signIn(page);
 
+  assert.equal(authorizeVisits(), visitsBefore + 1, "through the simulator's authorize page");
   assert.equal(shown.code, "0");
   assert.match(shown.summary, /GET_ACCESS_TOKEN/);
   assert.match(shown.summary, /Retrieved Access Token/);
@@ -375,7 +379,8 @@ test(
     await page.click("#sign-in");
     await page.waitForURL(/\/oauth\/authorize/);
     await page.getByRole("button", { name: "Approve" }).focus();
-    const shown = await answered(page, () => page.keyboard.press("Enter"));
-    assert.equal(shown.code, "0");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("body[data-signed-in=true]");
+    assert.equal((await result(page)).code, "0");
   },
 );

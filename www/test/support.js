@@ -100,9 +100,11 @@ export async function result(page) {
 
 /** Goes through "Sign in with Zoom" and back; returns the result of GET_ACCESS_TOKEN. */
 export async function signIn(page) {
-  const shown = await answered(page, () => page.click("#sign-in"));
+  await page.click("#sign-in");
+  // The page is loaded anew after the redirects: wait on selectors, which outlive navigations.
+  await page.waitForSelector("body[data-calls]");
   await page.waitForSelector("body[data-signed-in=true]");
-  return shown;
+  return result(page);
 }
 
 /** The pair as the page stored it. */
