@@ -1,7 +1,7 @@
 //! The envelope every call resolves to, written as JSON text for the JS side to parse.
 //!
-//! Zoom's answer is embedded as the text Zoom sent, checked but not rebuilt, except that
-//! integers beyond 2^53 become decimal strings: JavaScript numbers would round them.
+//! Zoom's answer is embedded as the text Zoom sent, checked but not rebuilt (integers beyond
+//! 2^53 were already turned into strings by `json::check`).
 
 use crate::secret::{AccessToken, RefreshToken};
 use crate::zoom::{TokenAnswer, ZoomError};
@@ -33,7 +33,7 @@ pub struct Renewed {
 pub enum Body {
     /// `{}`.
     Empty,
-    /// Zoom's JSON text, already checked to be JSON.
+    /// Zoom's JSON text, already checked by `json::check`.
     Zoom(String),
     /// GET_ACCESS_TOKEN's result.
     Login(TokenAnswer),
@@ -128,10 +128,7 @@ impl Envelope {
         out.push_str(",\"body\":");
         match &self.body {
             Body::Empty => out.push_str("{}"),
-            Body::Zoom(text) => match quote_big_integers(text) {
-                Some(rewritten) => out.push_str(&rewritten),
-                None => out.push_str(text.trim()),
-            },
+            Body::Zoom(text) => out.push_str(text.trim()),
             Body::Login(answer) => push_login(&mut out, answer),
         }
 
@@ -198,102 +195,9 @@ fn push_str(out: &mut String, text: &str) {
     out.push('"');
 }
 
-/// The largest integer a JavaScript number holds exactly.
-const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
-
-/// Rewrites integers beyond 2^53 in checked JSON text as decimal strings; `None` when there
-/// are none, which is nearly always, so the common path costs one scan and no copy.
-pub fn quote_big_integers(json: &str) -> Option<String> {
-    // 16 digits in a row are needed for a value past 2^53; without them, nothing to do.
-    let bytes = json.as_bytes();
-    let mut run = 0;
-    let candidate = bytes.iter().any(|b| {
-        run = if b.is_ascii_digit() { run + 1 } else { 0 };
-        run >= 16
-    });
-    if !candidate {
-        return None;
-    }
-
-    let mut out = String::with_capacity(json.len() + 16);
-    let mut changed = false;
-    let mut copied_to = 0;
-    let mut i = 0;
-    let mut in_string = false;
-    while let Some(&byte) = bytes.get(i) {
-        if in_string {
-            match byte {
-                b'\\' => i += 1,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            i += 1;
-            continue;
-        }
-        match byte {
-            b'"' => {
-                in_string = true;
-                i += 1;
-            }
-            b'-' | b'0'..=b'9' => {
-                let start = i;
-                while bytes.get(i).is_some_and(|b| {
-                    b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')
-                }) {
-                    i += 1;
-                }
-                let token = json.get(start..i).unwrap_or_default();
-                if is_big_integer(token) {
-                    out.push_str(json.get(copied_to..start).unwrap_or_default());
-                    out.push('"');
-                    out.push_str(token);
-                    out.push('"');
-                    copied_to = i;
-                    changed = true;
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    if !changed {
-        return None;
-    }
-    out.push_str(json.get(copied_to..).unwrap_or_default());
-    Some(out)
-}
-
-fn is_big_integer(token: &str) -> bool {
-    let digits = token.strip_prefix('-').unwrap_or(token);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    digits.len() > 16 || digits.parse::<u64>().is_ok_and(|n| n > MAX_SAFE_INTEGER)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn big_integers_become_strings_and_nothing_else_changes() {
-        let json = r#"{"id":85746065432,"big":9007199254740993,"neg":-12345678901234567890,
-            "edge":9007199254740991,"f":1.5e300,"s":"12345678901234567890","a":[90071992547409930]}"#;
-        let out = quote_big_integers(json).unwrap();
-        let value: serde_json::Value = serde_json::from_str(&out).unwrap();
-        assert_eq!(value["id"], 85746065432_u64);
-        assert_eq!(value["big"], "9007199254740993");
-        assert_eq!(value["neg"], "-12345678901234567890");
-        assert_eq!(value["edge"], 9007199254740991_u64);
-        assert_eq!(value["f"], 1.5e300);
-        assert_eq!(value["s"], "12345678901234567890");
-        assert_eq!(value["a"][0], "90071992547409930");
-    }
-
-    #[test]
-    fn small_numbers_mean_no_copy() {
-        assert_eq!(quote_big_integers(r#"{"id":85746065432,"u":"a\"9"}"#), None);
-        assert_eq!(quote_big_integers(r#"{"s":"12345678901234567890"}"#), None);
-    }
 
     #[test]
     fn strings_are_escaped() {

@@ -6,7 +6,7 @@ use crate::envelope::{Body, Code, Envelope, Renewed};
 use crate::event::{self, ApiName, Call, Grant, MeetingCall};
 use crate::http::{HttpRequest, HttpResponse, Transport, TransportError};
 use crate::renewal::{self, Renewal};
-use crate::secret::Redactor;
+use crate::secret::{self, Redactor};
 use crate::zoom::{self, ApiAnswer, TokenRefusal, ZoomError};
 
 /// Attempts of one request at most, the first included.
@@ -77,7 +77,10 @@ async fn meeting<T: Transport>(call: MeetingCall, config: &Config, transport: &T
     };
     if stale && !matches!(renewal, Renewal::Impossible) {
         match renewal::renew(&renewal, None, config, transport, &redactor).await {
-            Ok(pair) => renewed = Some(pair),
+            Ok(pair) => {
+                hide_pair(&mut redactor, &pair);
+                renewed = Some(pair);
+            }
             // With a token in hand a failed early renewal is not the end: it may still work.
             Err(envelope) if call.access.is_none() || envelope.code == Code::Fatal => {
                 return envelope
@@ -123,6 +126,7 @@ async fn meeting<T: Transport>(call: MeetingCall, config: &Config, transport: &T
             ApiAnswer::Unauthorized(_) => {
                 match renewal::renew(&renewal, Some(&access), config, transport, &redactor).await {
                     Ok(pair) => {
+                        hide_pair(&mut redactor, &pair);
                         access = pair.access.clone();
                         renewed = Some(pair);
                     }
@@ -202,9 +206,11 @@ pub(crate) fn unreachable_zoom(
     let msg = match error {
         TransportError::Timeout => "Zoom did not answer in time (timeout)".to_owned(),
         TransportError::Network(detail) => {
+            // Redacted before it is cut, so that no part of a secret survives the cut.
+            let detail = redactor.apply(detail);
             format!(
                 "could not reach Zoom (network error: {})",
-                redactor.apply(detail)
+                secret::clip(&detail, 300)
             )
         }
     };
@@ -231,8 +237,19 @@ fn success_msg(api: ApiName) -> &'static str {
     }
 }
 
-fn hide_config<'a>(redactor: &mut Redactor<'a>, config: &'a Config) {
+/// A new pair belongs in `token`, never in a message.
+fn hide_pair(redactor: &mut Redactor, pair: &Renewed) {
+    redactor.hide(pair.access.secret());
+    redactor.hide(pair.refresh.secret());
+}
+
+/// The client secret, and the Basic credentials made from it, which an echoing proxy or
+/// error page could quote back.
+fn hide_config(redactor: &mut Redactor, config: &Config) {
     if let Some(secret) = &config.client_secret {
         redactor.hide(secret.secret());
+        if let Some(id) = &config.client_id {
+            redactor.hide(&zoom::basic_credentials(id, secret));
+        }
     }
 }

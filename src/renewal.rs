@@ -58,7 +58,7 @@ pub async fn renew<T: Transport>(
     rejected: Option<&AccessToken>,
     config: &Config,
     transport: &T,
-    redactor: &Redactor<'_>,
+    redactor: &Redactor,
 ) -> Result<Renewed, Envelope> {
     let Some(key) = renewal.key() else {
         return Err(Envelope::failure(
@@ -100,7 +100,7 @@ async fn obtain<T: Transport>(
     renewal: &Renewal<'_>,
     config: &Config,
     transport: &T,
-    redactor: &Redactor<'_>,
+    redactor: &Redactor,
 ) -> Result<Renewed, Envelope> {
     let request = match renewal {
         Renewal::Refresh(refresh) => zoom::refresh_request(config, refresh),

@@ -66,18 +66,18 @@ secret_type!(
 /// Removes known secret values from text that came from outside, such as Zoom's error
 /// messages, which sometimes echo the code or token they refused.
 #[derive(Default)]
-pub struct Redactor<'a> {
-    secrets: Vec<&'a str>,
+pub struct Redactor {
+    secrets: Vec<String>,
 }
 
-impl<'a> Redactor<'a> {
+impl Redactor {
     /// Shorter values are left alone: redacting "1" would mangle every message.
     const MIN_LEN: usize = 4;
 
     /// Adds a value to hide.
-    pub fn hide(&mut self, value: &'a str) {
-        if value.len() >= Self::MIN_LEN {
-            self.secrets.push(value);
+    pub fn hide(&mut self, value: &str) {
+        if value.len() >= Self::MIN_LEN && !self.secrets.iter().any(|known| known == value) {
+            self.secrets.push(value.to_owned());
         }
     }
 
@@ -93,6 +93,14 @@ impl<'a> Redactor<'a> {
     }
 }
 
+/// `text` cut to at most `max` characters, never inside one.
+pub fn clip(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => text.get(..end).unwrap_or(text),
+        None => text,
+    }
+}
+
 /// Where `needle` first occurs in `text`. A plain byte search: `str::contains` and
 /// `str::replace` pull in string searchers and their panic messages, some 5 KB of `.wasm`.
 pub(crate) fn find(text: &str, needle: &str) -> Option<usize> {
@@ -104,7 +112,7 @@ pub(crate) fn find(text: &str, needle: &str) -> Option<usize> {
         .position(|window| window == needle.as_bytes())
 }
 
-impl fmt::Debug for Redactor<'_> {
+impl fmt::Debug for Redactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Redactor({} values)", self.secrets.len())
     }
@@ -120,6 +128,13 @@ mod tests {
         assert_eq!(format!("{token:?}"), "AccessToken([redacted])");
         assert_eq!(format!("{token}"), "[redacted]");
         assert_eq!(token.secret(), "acc-very-secret");
+    }
+
+    #[test]
+    fn clip_never_cuts_a_character() {
+        assert_eq!(clip("héllo", 2), "hé");
+        assert_eq!(clip("é".repeat(400).as_str(), 300).chars().count(), 300);
+        assert_eq!(clip("abc", 10), "abc");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::event::{Grant, MeetingCall};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::json::{self, Value};
-use crate::secret::{find, AccessToken, Redactor, RefreshToken};
+use crate::secret::{find, AccessToken, ClientSecret, Redactor, RefreshToken};
 
 /// Zoom's code for a rejected or expired access token.
 const INVALID_ACCESS_TOKEN: i64 = 124;
@@ -133,8 +133,7 @@ fn token_request<'a>(
     match (&config.client_secret, public) {
         (_, true) => form.push(("client_id", client_id)),
         (Some(secret), false) => {
-            let pair = format!("{client_id}:{}", secret.secret());
-            let basic = base64(pair.as_bytes());
+            let basic = basic_credentials(client_id, secret);
             headers.push(("authorization", format!("Basic {basic}")));
         }
         (None, false) => return Err("config: ZOOM_CLIENT_SECRET is not set".to_owned()),
@@ -148,6 +147,11 @@ fn token_request<'a>(
         headers,
         body: Some(body),
     })
+}
+
+/// `base64(client_id:client_secret)`, as the token endpoint's Basic header carries it.
+pub fn basic_credentials(client_id: &str, secret: &ClientSecret) -> String {
+    base64(format!("{client_id}:{}", secret.secret()).as_bytes())
 }
 
 /// Standard base64 with padding (RFC 4648, section 4), for the Basic header. Eleven lines
@@ -305,19 +309,23 @@ pub enum ApiAnswer {
 pub fn read_api_answer(response: HttpResponse, keep_body: bool, redactor: &Redactor) -> ApiAnswer {
     let status = response.status;
     if (200..300).contains(&status) {
-        if !keep_body || status == 204 {
+        if status == 204 || (!keep_body && response.body.trim().is_empty()) {
             return ApiAnswer::Success(None);
+        }
+        if !keep_body {
+            // Edit and delete answer nothing; a page in their place is a proxy, not Zoom.
+            return match json::check(&response.body) {
+                Ok(_) => ApiAnswer::Success(None),
+                Err(_) => ApiAnswer::Failed(not_json(status)),
+            };
         }
         // A meeting is an object; anything else would give the caller a body of another shape.
         let is_object = response.body.trim_start().starts_with('{');
-        return if is_object && json::is_json(&response.body) {
-            ApiAnswer::Success(Some(response.body))
-        } else {
-            ApiAnswer::Failed(ZoomError {
-                status,
-                code: None,
-                message: "Zoom's answer is not a JSON object".to_owned(),
-            })
+        return match json::check(&response.body) {
+            Ok(rewritten) if is_object => {
+                ApiAnswer::Success(Some(rewritten.unwrap_or(response.body)))
+            }
+            _ => ApiAnswer::Failed(not_json(status)),
         };
     }
 
@@ -330,6 +338,14 @@ pub fn read_api_answer(response: HttpResponse, keep_body: bool, redactor: &Redac
         ApiAnswer::DailyLimit(error)
     } else {
         ApiAnswer::Failed(error)
+    }
+}
+
+fn not_json(status: u16) -> ZoomError {
+    ZoomError {
+        status,
+        code: None,
+        message: "a body that is not a JSON object".to_owned(),
     }
 }
 

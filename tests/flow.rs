@@ -359,3 +359,65 @@ fn login_returns_the_pair_and_extras() {
         } })
     );
 }
+
+// ---- secrets in messages, and bodies that are not Zoom's
+
+#[test]
+fn echoed_basic_credentials_and_new_tokens_never_reach_a_message() {
+    let basic = "Y2xpZW50LWlkOmNsaWVudC1zZWNyZXQ="; // base64("client-id:client-secret")
+    let script = Script::new([Script::status(
+        400,
+        &format!(r#"{{"reason":"bad header Basic {basic}","error":"invalid_request"}}"#),
+    )]);
+    let event = json!({ "APIName": "GET_ACCESS_TOKEN", "body": { "code": "code-1", "redirect_uri": "https://a.example/cb" } });
+    let envelope = run(event, &script);
+    assert_eq!(envelope["error"], 1);
+    assert!(!envelope.to_string().contains(basic), "{envelope}");
+
+    let script = Script::new([
+        Script::status(401, r#"{"code":124,"message":"Access token is expired."}"#),
+        Script::status(200, NEW_PAIR),
+        Script::status(
+            400,
+            r#"{"code":300,"message":"rejected Bearer acc-new and ref-new"}"#,
+        ),
+    ]);
+    let envelope = run(get("acc-1", Some("ref-1")), &script);
+    assert_eq!(envelope["error"], 1);
+    assert_eq!(envelope["token"]["access"], "acc-new");
+    assert!(!envelope["msg"].as_str().unwrap().contains("acc-new"));
+    assert!(!envelope["zoom"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("ref-new"));
+}
+
+#[test]
+fn a_long_network_error_is_redacted_then_cut_on_a_character() {
+    let detail = format!(
+        "TypeError: {} code=acc-secret-123456 {}",
+        "é".repeat(290),
+        "x".repeat(50)
+    );
+    let script = Script::new([Err(TransportError::Network(detail))]);
+    let event = json!({ "APIName": "CREATE_MEETING", "body": { "token": "acc-secret-123456", "topic": "t" } });
+    let envelope = run(event, &script);
+    let msg = envelope["msg"].as_str().unwrap();
+    assert_eq!(envelope["error"], 1);
+    assert!(!msg.contains("acc-secret"), "{msg}");
+    assert!(msg.chars().count() < 400);
+}
+
+#[test]
+fn edit_answered_by_a_page_is_not_a_success() {
+    let event = json!({ "APIName": "EDIT_MEETING", "body": { "token": "t", "meetingId": 1, "topic": "x" } });
+    let script = Script::new([Script::status(200, "<html>proxy</html>")]);
+    let envelope = run(event.clone(), &script);
+    assert_eq!(envelope["error"], 1);
+    assert_eq!(
+        envelope["msg"],
+        "Zoom answered 200 with a body that is not a JSON object"
+    );
+    let script = Script::new([Script::status(200, "{}")]);
+    assert_eq!(run(event, &script)["error"], 0);
+}

@@ -233,6 +233,6 @@ fn network(error: JsValue) -> TransportError {
     if let Some(cause) = cause {
         detail.push_str(&format!(" ({cause})"));
     }
-    detail.truncate(300);
-    TransportError::Network(detail)
+    // The flow redacts, then cuts to length; this only bounds what a hostile error can make.
+    TransportError::Network(crate::secret::clip(&detail, 4096).to_owned())
 }
