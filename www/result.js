@@ -50,7 +50,19 @@ export function showResult(apiName, { envelope, exchanges, problem }, notes = []
   byId("exchanges-note").replaceChildren(
     ...notes.map((note) => el("span", {}, note, " ")),
     exchanges.length === 0 ? "No HTTP request was made." : "",
+    exchanges.length > 1 ? el("span", { class: "chain" }, chain(exchanges)) : "",
   );
+}
+
+/** The exchanges in one line, such as `GET 401 → POST /oauth/token 200 → GET 200`. */
+function chain(exchanges) {
+  return exchanges
+    .map(({ method, url, status, error }) => {
+      const path = URL.parse(url)?.pathname ?? url;
+      const shownPath = path.endsWith("/oauth/token") ? " /oauth/token" : "";
+      return `${method}${shownPath} ${error ? "failed" : status}`;
+    })
+    .join(" → ");
 }
 
 /** Pretty JSON as text nodes, with spans for keys, strings, numbers and literals. */

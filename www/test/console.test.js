@@ -11,6 +11,7 @@ import {
   pick,
   result,
   screenshot,
+  screenshotOf,
   send,
   signIn,
   startConsole,
@@ -267,6 +268,10 @@ test("in-page mode runs the wasm here and lists a refresh-and-retry's exchanges"
       ["GET", `${servers.demo.apiBase}/meetings/${id}`, "200"],
     ],
   );
+  assert.match(
+    await page.textContent("#exchanges-note"),
+    /GET 401 → POST \/oauth\/token 200 → GET 200/,
+  );
   const after = await storedTokens(page);
   assert.notEqual(after.access, before.access);
   assert.match(await page.textContent("#token-notice"), /Tokens refreshed at/);
@@ -281,6 +286,7 @@ test("in-page mode runs the wasm here and lists a refresh-and-retry's exchanges"
   assert.match(await page.locator("#exchanges li").first().textContent(), /Bearer \[redacted\]/);
   assertNoSecretShown(await textOutsideTokenPanel(page), after);
   await screenshot(page, "desktop-in-page-refresh");
+  await screenshotOf(page.locator("#exchanges"), "desktop-in-page-exchanges");
 
   // The choice sticks across a reload; then back to the Worker.
   await page.reload();

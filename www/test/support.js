@@ -133,5 +133,13 @@ export function textOutsideTokenPanel(page) {
 /** Saves a full-page screenshot as test-results/NAME.png. */
 export async function screenshot(page, name) {
   mkdirSync(SHOTS, { recursive: true });
+  // From the top, so the sticky result panel sits beside the session as a person sees it.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+}
+
+/** Saves a screenshot of one element (scrolled into view) as test-results/NAME.png. */
+export async function screenshotOf(locator, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await locator.screenshot({ path: `${SHOTS}${name}.png` });
 }
