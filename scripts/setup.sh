@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping what is already there. Safe to re-run.
 #   setup.sh build   Rust's wasm target, the wasm-bindgen CLI, the root npm tools (binaryen)
-#   setup.sh test    all of the above, plus wasm-pack, Chromium and ChromeDriver
+#   setup.sh test    all of the above, plus wasm-pack, Chromium and ChromeDriver, and the
+#                    npm packages of each part (sim/, worker/, demo/, www/, bench/, ...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-test}
@@ -42,8 +43,9 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-# Each part with its own package.json gets its locked dependencies.
-for dir in sim worker www bench; do
+# Each part with its own package.json gets its locked dependencies. Run after pkg/ is
+# built: worker/ and demo/ depend on it as a package.
+for dir in sim worker demo www bench tests/integration; do
   if [ -f "$dir/package-lock.json" ] && { [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; }; then
     step "npm ci in $dir/"
     (cd "$dir" && npm ci --no-audit --no-fund)
