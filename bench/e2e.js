@@ -81,6 +81,7 @@ async function startWorkerIfThere(sim) {
 /** `concurrency` loops of one call after another, for `ms` or `MAX_CALLS` in all. */
 async function load(call, concurrency, ms) {
   const latencies = [];
+  const cpuStart = process.cpuUsage();
   const start = nowMs();
   const stop = start + ms;
   let failures = 0;
@@ -99,7 +100,8 @@ async function load(call, concurrency, ms) {
   };
   await Promise.all(Array.from({ length: concurrency }, loop));
   const elapsed = nowMs() - start;
-  return { latencies, failures, firstFailure, elapsed };
+  const cpu = process.cpuUsage(cpuStart);
+  return { latencies, failures, firstFailure, elapsed, cpuUs: cpu.user + cpu.system };
 }
 
 async function measure(contenders, { api, call }) {
@@ -128,11 +130,14 @@ async function measure(contenders, { api, call }) {
         p50Ms: round(quantile(latencies, 0.5)),
         p99Ms: round(quantile(latencies, 0.99)),
         perSec: round(median(runs[name].map((run) => (run.latencies.length * 1000) / run.elapsed))),
+        // This process's CPU per call: the client's own cost, which a busy machine disturbs least.
+        clientCpuUs: round(median(runs[name].map((run) => run.cpuUs / Math.max(1, run.latencies.length)))),
       };
       if (firstFailure) row.firstFailure = String(firstFailure.message ?? firstFailure).slice(0, 200);
       rows.push(row);
       log(
-        `${api} ${name} x${concurrency}: p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, ${row.perSec}/s` +
+        `${api} ${name} x${concurrency}: p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, ${row.perSec}/s, ` +
+          `client CPU ${row.clientCpuUs} µs/call` +
           (failures ? `, ${failures} FAILED (${row.firstFailure})` : ""),
       );
     }

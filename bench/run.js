@@ -109,7 +109,7 @@ function perCallTable(perCall) {
     `${s.gatewayOverRivet}x ${verdict(s.gatewayOverRivet < 1)}`,
   ]);
   table(
-    "Per call in Node, in-process fetch, calls/s (time per call); ratios are gateway time over the other's",
+    "Per call in Node, in-process fetch, calls per CPU second (CPU per call); ratios are gateway time over the other's",
     ["call", "occurrences", "answer bytes", "bare fetch (floor)", "gateway handle()", "@zoom/rivet",
       `gw/floor (<= ${BUDGET.perCallOverFloor})`, "gw/rivet (< 1)"],
     rows,
@@ -141,9 +141,13 @@ function growthTable(perCall) {
 function e2eTable(e2e) {
   if (!e2e || e2e.failed) return console.log(`\nEnd to end: not measured (${e2e?.failed ?? "skipped"})`);
   const rows = e2e.rows.map((r) => [
-    r.api, r.contender, r.concurrency, r.p50Ms, r.p99Ms, r.perSec, r.failures ? `${r.failures} failed` : "",
+    r.api, r.contender, r.concurrency, r.p50Ms, r.p99Ms, r.perSec, r.clientCpuUs, r.failures ? `${r.failures} failed` : "",
   ]);
-  table("End to end over loopback against the simulator, latency ms and calls/s", ["call", "client", "concurrency", "p50", "p99", "per s", ""], rows);
+  table(
+    "End to end over loopback against the simulator: latency ms, calls/s, and the client process's CPU µs per call",
+    ["call", "client", "concurrency", "p50", "p99", "per s", "client CPU", ""],
+    rows,
+  );
   if (!e2e.worker.available) console.log(`Worker in workerd: not available (${e2e.worker.reason})`);
 }
 
