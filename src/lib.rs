@@ -25,6 +25,9 @@ pub mod wasm;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 pub use config::Config;
 pub use envelope::{Code, Envelope};
 pub use http::{HttpRequest, HttpResponse, Method, Transport, TransportError};
@@ -36,8 +39,28 @@ pub async fn handle_json<T: Transport>(
     config_json: &str,
     transport: &T,
 ) -> String {
-    match Config::from_json(config_json) {
+    match settings(config_json) {
         Ok(config) => flow::handle(event_json, &config, transport).await.to_json(),
         Err(msg) => Envelope::invalid(msg).to_json(),
     }
+}
+
+thread_local! {
+    /// The settings last read, by their text: a deployment passes the same ones every call.
+    static LAST_SETTINGS: RefCell<Option<(String, Rc<Config>)>> = const { RefCell::new(None) };
+}
+
+fn settings(config_json: &str) -> Result<Rc<Config>, String> {
+    let known = LAST_SETTINGS.with(|last| match &*last.borrow() {
+        Some((text, config)) if text == config_json => Some(Rc::clone(config)),
+        _ => None,
+    });
+    if let Some(config) = known {
+        return Ok(config);
+    }
+    let config = Rc::new(Config::from_json(config_json)?);
+    LAST_SETTINGS.with(|last| {
+        *last.borrow_mut() = Some((config_json.to_owned(), Rc::clone(&config)));
+    });
+    Ok(config)
 }
