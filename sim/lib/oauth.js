@@ -32,9 +32,12 @@ export function authorizePage(core, ctx) {
   const request = readAuthorizeRequest(core, ctx.query);
   if (request.reply) return request.reply;
   if (core.options.autoApprove) return approve(core, request);
+  // Chromium applies form-action to the redirect that follows the submit too, so the app's
+  // registered origin must be allowed beside our own.
+  const appOrigin = new URL(request.redirectUri).origin;
   return html(200, consentPage(core, request), {
     ...NO_STORE,
-    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    "content-security-policy": `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${appOrigin}`,
   });
 }
 

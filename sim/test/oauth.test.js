@@ -57,6 +57,13 @@ describe("authorize", () => {
     assert.match(page.text, /host@sim\.example/);
   });
 
+  it("lets the form's redirect reach the app's origin, and nothing else", async () => {
+    const page = await authorize(sim, consentParams);
+    const policy = page.headers.get("content-security-policy");
+    assert.match(policy, new RegExp(`form-action 'self' ${new URL(REDIRECT_URI).origin}$`));
+    assert.match(policy, /default-src 'none'/);
+  });
+
   it("escapes what the request reflects into the page", async () => {
     const page = await authorize(sim, { ...consentParams, state: `"><script>alert(1)</script>` });
     assert.equal(page.status, 200);

@@ -374,9 +374,6 @@ test("readable at phone width", async (t) => {
 
 test(
   "the simulator's consent page: Approve by keyboard, then back to the console",
-  {
-    todo: "the simulator's consent page sends `form-action 'self'`, which blocks Approve's redirect in Chromium",
-  },
   async (t) => {
     servers.demo.sim.configure({ autoApprove: false });
     t.after(() => servers.demo.sim.configure({ autoApprove: true }));
