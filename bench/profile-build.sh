@@ -21,5 +21,6 @@ node_modules/.bin/wasm-opt -Oz -g \
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
   "$out/zoom_gateway_bg.wasm" -o "$out/zoom_gateway_bg.wasm"
 
-cp js/handle.js js/node.js js/workerd.js js/browser.js js/package.json "$out/"
+# Every JS file of the package, as scripts/build.sh copies them.
+cp js/*.js js/package.json "$out/"
 echo "==> $out built: zoom_gateway_bg.wasm $(wc -c < "$out/zoom_gateway_bg.wasm") bytes with names"

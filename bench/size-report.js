@@ -14,9 +14,10 @@ const FAMILIES = [
   ["float formatting (core::fmt for f64, flt2dec)", /flt2dec|float_to_decimal|<f64 as core\S*::fmt|fmt::float/],
   ["integer and other core::fmt machinery", /core\S*::fmt::|<&?(mut )?\S+ as core\S*::fmt::(Debug|Display)>/],
   ["panic and bounds-check messages", /panic|slice_error_fail|index_out_of_bounds|str_index_overflow|unwrap_failed|expect_failed/],
-  ["allocator (dlmalloc)", /dlmalloc|__rdl_|__rust_alloc|__rust_dealloc|__rust_realloc/],
-  ["serde_json", /serde_json/],
-  ["BTreeMap (serde_json::Map)", /btree/],
+  ["allocator", /dlmalloc|talc|__rdl_|__rust_alloc|__rust_dealloc|__rust_realloc/],
+  ["JSON crates (serde_json, miniserde)", /serde_json|miniserde/],
+  ["BTreeMap (JSON objects)", /btree/],
+  ["async plumbing (js_sys futures, closures)", /js_sys::futures|wasm_bindgen::closure|convert::closures|JsFuture/],
 ];
 
 /** The crate an item's name belongs to, as well as a demangled Rust name can tell. */
