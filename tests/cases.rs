@@ -3,6 +3,8 @@
 //! The cases are read from `../shared/cases/cases.json` when it is there (it may gain cases),
 //! else from the copy in `tests/fixtures/`.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use std::collections::BTreeMap;

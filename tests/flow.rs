@@ -1,5 +1,7 @@
 //! The contract's code table, row by row, over a scripted transport.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::{Answer, Script};

@@ -2,6 +2,8 @@
 //! makes no request for an event it refuses, and never panics. 100,000 events a run by
 //! default (`PROPTEST_CASES` changes it).
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::{Answer, Script};

@@ -1,6 +1,8 @@
 //! Beyond the spec: Server-to-Server OAuth, PKCE, early refresh of expiring JWTs, and
 //! refreshes shared between concurrent calls.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use std::cell::{Cell, RefCell};
