@@ -35,6 +35,9 @@ pub enum Body {
     Empty,
     /// Zoom's JSON text, already checked by `json::check`.
     Zoom(String),
+    /// Zoom's answer, kept by the transport on the host's side; written as `{}` here, and put
+    /// in its place by the host (the npm package's `handle`).
+    Kept,
     /// GET_ACCESS_TOKEN's result.
     Login(TokenAnswer),
 }
@@ -127,7 +130,7 @@ impl Envelope {
 
         out.push_str(",\"body\":");
         match &self.body {
-            Body::Empty => out.push_str("{}"),
+            Body::Empty | Body::Kept => out.push_str("{}"),
             Body::Zoom(text) => out.push_str(text.trim()),
             Body::Login(answer) => push_login(&mut out, answer),
         }

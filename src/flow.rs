@@ -2,7 +2,7 @@
 //! retries of what is safe to repeat.
 
 use crate::config::Config;
-use crate::envelope::{Body, Code, Envelope, Renewed};
+use crate::envelope::{Code, Envelope, Renewed};
 use crate::event::{self, ApiName, Call, Grant, MeetingCall};
 use crate::http::{HttpRequest, HttpResponse, Transport, TransportError};
 use crate::renewal::{self, Renewal};
@@ -106,7 +106,6 @@ async fn meeting<T: Transport>(call: MeetingCall, config: &Config, transport: &T
         let keep_body = matches!(call.api, ApiName::CreateMeeting | ApiName::GetMeeting);
         match zoom::read_api_answer(response, keep_body, &redactor) {
             ApiAnswer::Success(body) => {
-                let body = body.map_or(Body::Empty, Body::Zoom);
                 return Envelope::success(success_msg(call.api), renewed, body);
             }
             ApiAnswer::Unauthorized(zoom) if renewed.is_some() => {

@@ -47,6 +47,10 @@ pub struct HttpRequest {
     pub headers: Vec<(&'static str, String)>,
     /// The body: JSON or a form.
     pub body: Option<String>,
+    /// The answer's body goes to the caller as it is (create and get). A transport may then
+    /// keep a 2xx answer that is a JSON object on its own side and say so with
+    /// [`HttpResponse::kept`], sparing a copy and a check: the wasm one hands it to JS that way.
+    pub answer_to_caller: bool,
 }
 
 impl HttpRequest {
@@ -80,8 +84,10 @@ pub struct HttpResponse {
     pub retry_after: Option<String>,
     /// `X-RateLimit-Type`: `QPS` or a daily limit.
     pub rate_limit_type: Option<String>,
-    /// The body as text; empty for a 204.
+    /// The body as text; empty for a 204, and when [`HttpResponse::kept`].
     pub body: String,
+    /// The transport kept this 2xx answer, a JSON object it checked, for the caller itself.
+    pub kept: bool,
 }
 
 impl HttpResponse {

@@ -4,7 +4,8 @@
 //! into what the flow acts on. Nothing here sends anything.
 
 use crate::config::Config;
-use crate::event::{Grant, MeetingCall};
+use crate::envelope::Body;
+use crate::event::{ApiName, Grant, MeetingCall};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::json::{self, Value};
 use crate::secret::{find, AccessToken, ClientSecret, Redactor, RefreshToken};
@@ -39,6 +40,7 @@ pub fn api_request(config: &Config, call: &MeetingCall, access: &AccessToken) ->
         url,
         headers,
         body: call.body.clone(),
+        answer_to_caller: matches!(call.api, ApiName::CreateMeeting | ApiName::GetMeeting),
     }
 }
 
@@ -146,6 +148,7 @@ fn token_request<'a>(
         url: config.token_url(),
         headers,
         body: Some(body),
+        answer_to_caller: false,
     })
 }
 
@@ -158,7 +161,8 @@ pub fn basic_credentials(client_id: &str, secret: &ClientSecret) -> String {
 /// here cost a tenth of what the general-purpose crate adds to the `.wasm`.
 fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let symbol = |index: u32| char::from(ALPHABET[(index & 63) as usize]);
+    let symbol =
+        |index: u32| char::from(ALPHABET.get((index & 63) as usize).copied().unwrap_or(b'A'));
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
@@ -293,8 +297,8 @@ pub fn read_token_answer(
 /// What a meeting call's answer means for the flow.
 #[derive(Debug)]
 pub enum ApiAnswer {
-    /// 2xx; `Some` holds Zoom's JSON text for create and get.
-    Success(Option<String>),
+    /// 2xx, with what goes in the envelope's `body`.
+    Success(Body),
     /// 401: the access token was refused or expired.
     Unauthorized(ZoomError),
     /// 4xx with a scope code: refreshing cannot help.
@@ -309,13 +313,16 @@ pub enum ApiAnswer {
 pub fn read_api_answer(response: HttpResponse, keep_body: bool, redactor: &Redactor) -> ApiAnswer {
     let status = response.status;
     if (200..300).contains(&status) {
+        if response.kept && keep_body {
+            return ApiAnswer::Success(Body::Kept);
+        }
         if status == 204 || (!keep_body && response.body.trim().is_empty()) {
-            return ApiAnswer::Success(None);
+            return ApiAnswer::Success(Body::Empty);
         }
         if !keep_body {
             // Edit and delete answer nothing; a page in their place is a proxy, not Zoom.
             return match json::check(&response.body) {
-                Ok(_) => ApiAnswer::Success(None),
+                Ok(_) => ApiAnswer::Success(Body::Empty),
                 Err(_) => ApiAnswer::Failed(not_json(status)),
             };
         }
@@ -323,7 +330,7 @@ pub fn read_api_answer(response: HttpResponse, keep_body: bool, redactor: &Redac
         let is_object = response.body.trim_start().starts_with('{');
         return match json::check(&response.body) {
             Ok(rewritten) if is_object => {
-                ApiAnswer::Success(Some(rewritten.unwrap_or(response.body)))
+                ApiAnswer::Success(Body::Zoom(rewritten.unwrap_or(response.body)))
             }
             _ => ApiAnswer::Failed(not_json(status)),
         };
@@ -503,7 +510,7 @@ mod tests {
         let r = Redactor::default();
         assert!(matches!(
             read_api_answer(HttpResponse::new(204, ""), true, &r),
-            ApiAnswer::Success(None)
+            ApiAnswer::Success(Body::Empty)
         ));
         for body in ["<html>", "0", "[1]", "\"text\"", "{\"a\":1} x"] {
             assert!(

@@ -41,6 +41,7 @@ fn response(respond: &Value) -> HttpResponse {
         retry_after: header("retry-after"),
         rate_limit_type: header("x-ratelimit-type"),
         body,
+        kept: false,
     }
 }
 

@@ -43,6 +43,7 @@ fn with_header(status: u16, body: &str, retry_after: Option<&str>, kind: Option<
         retry_after: retry_after.map(str::to_owned),
         rate_limit_type: kind.map(str::to_owned),
         body: body.to_owned(),
+        kept: false,
     })
 }
 

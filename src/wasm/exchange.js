@@ -1,9 +1,12 @@
 // One HTTP exchange for the gateway's wasm transport: the timer, the abort, fetch, the status,
 // the headers the flow reads and the body, in one call across the boundary instead of dozens.
 // It never throws and never rejects: every outcome is an array the Rust side reads.
-//   [status, body, retryAfter, rateLimitType]   an answer
-//   [0, "timeout"]                              no whole answer in time
-//   [-1, description]                           a failure, described without the request
+//   [status, body, retryAfter, rateLimitType, kept]   an answer
+//   [0, "timeout"]                                    no whole answer in time
+//   [-1, description]                                 a failure, described without the request
+// With `keep`, a 2xx answer that is a JSON object with no integer that could pass 2^53 is
+// parsed here and left in `holder.body` for the caller (kept = true, body ""), instead of
+// crossing into wasm to be checked and back out to be parsed: JSON.parse is the check.
 
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 const TIMED_OUT = Symbol("timed out");
@@ -22,7 +25,35 @@ function describe(error) {
   }
 }
 
-export async function exchange(fetchFn, url, method, headers, body, timeoutMs) {
+const isDigit = (code) => code >= 48 && code <= 57;
+
+// Sixteen digits in a row are needed for an integer beyond 2^53; such answers go to wasm,
+// which turns those integers into strings. Any sixteen indices in a row hold one of the form
+// 16k + 15, so only those are looked at, and the run around a digit there is measured: a
+// tenth of what a regular expression costs on a large answer.
+export function mayHoldBigInteger(text) {
+  for (let i = 15; i < text.length; i += 16) {
+    if (!isDigit(text.charCodeAt(i))) continue;
+    let start = i;
+    let end = i;
+    while (start > 0 && isDigit(text.charCodeAt(start - 1))) start -= 1;
+    while (end + 1 < text.length && isDigit(text.charCodeAt(end + 1))) end += 1;
+    if (end - start + 1 >= 16) return true;
+  }
+  return false;
+}
+
+function keepable(text) {
+  if (mayHoldBigInteger(text)) return undefined;
+  try {
+    const value = JSON.parse(text);
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function exchange(fetchFn, url, method, headers, body, timeoutMs, keep, holder) {
   let timer;
   const deadline = new Promise((resolve) => {
     timer = setTimeout(resolve, timeoutMs, TIMED_OUT);
@@ -57,7 +88,15 @@ export async function exchange(fetchFn, url, method, headers, body, timeoutMs) {
       controller.abort();
       return [0, "timeout"];
     }
-    return [status, typeof text === "string" ? text : "", header("retry-after"), header("x-ratelimit-type")];
+    const answerText = typeof text === "string" ? text : "";
+    if (keep && status >= 200 && status < 300) {
+      const value = keepable(answerText);
+      if (value !== undefined) {
+        holder.body = value;
+        return [status, "", header("retry-after"), header("x-ratelimit-type"), true];
+      }
+    }
+    return [status, answerText, header("retry-after"), header("x-ratelimit-type"), false];
   } catch (error) {
     return [-1, describe(error)];
   } finally {

@@ -20,6 +20,8 @@ extern "C" {
         headers: &Object,
         body: Option<String>,
         timeout_ms: u32,
+        keep: bool,
+        holder: &Object,
     ) -> Promise;
 
     fn sleep(ms: u32) -> Promise;
@@ -34,6 +36,7 @@ extern "C" {
 /// Sends requests with the global `fetch`, or with the caller's own function.
 pub struct FetchTransport {
     custom: JsValue,
+    kept: Object,
 }
 
 impl FetchTransport {
@@ -41,7 +44,13 @@ impl FetchTransport {
     pub fn new(custom: Option<Function>) -> Self {
         Self {
             custom: custom.map_or(JsValue::UNDEFINED, JsValue::from),
+            kept: Object::new(),
         }
+    }
+
+    /// The answer kept on the JS side for the caller, if one was (see `exchange.js`).
+    pub fn kept_answer(&self) -> JsValue {
+        Reflect::get(&self.kept, &JsValue::from_str("body")).unwrap_or(JsValue::UNDEFINED)
     }
 }
 
@@ -69,6 +78,8 @@ impl Transport for FetchTransport {
             &headers,
             request.body.clone(),
             timeout_ms,
+            request.answer_to_caller,
+            &self.kept,
         );
         let outcome: Array = match JsFuture::from(pending).await {
             Ok(outcome) => outcome.into(),
@@ -82,6 +93,7 @@ impl Transport for FetchTransport {
                 body: text(1).unwrap_or_default(),
                 retry_after: text(2),
                 rate_limit_type: text(3),
+                kept: outcome.get(4).as_bool() == Some(true),
             }),
             Some(0.0) => Err(TransportError::Timeout),
             _ => Err(TransportError::Network(

@@ -31,6 +31,7 @@ async fn control(path: &str, body: Value) -> Value {
         url: format!("{}/_sim/{path}", sim()),
         headers: vec![("content-type", "application/json".to_owned())],
         body: Some(body.to_string()),
+        answer_to_caller: false,
     };
     let response = FetchTransport::new(None)
         .send(&request, 5_000)
@@ -39,10 +40,21 @@ async fn control(path: &str, body: Value) -> Value {
     serde_json::from_str(&response.body).unwrap_or(Value::Null)
 }
 
+/// What the package's `handle` does: the envelope, with the answer the transport kept on
+/// the JS side put in its `body`.
 async fn handle(event: Value, config: &str) -> Value {
-    let text =
-        zoom_gateway::handle_json(&event.to_string(), config, &FetchTransport::new(None)).await;
-    serde_json::from_str(&text).expect("the envelope is JSON")
+    let transport = FetchTransport::new(None);
+    let text = zoom_gateway::handle_json(&event.to_string(), config, &transport).await;
+    let mut envelope: Value = serde_json::from_str(&text).expect("the envelope is JSON");
+    let kept = transport.kept_answer();
+    if !kept.is_undefined() {
+        let kept = js_sys::JSON::stringify(&kept)
+            .ok()
+            .and_then(|text| text.as_string())
+            .expect("the kept answer is JSON");
+        envelope["body"] = serde_json::from_str(&kept).expect("the kept answer is JSON");
+    }
+    envelope
 }
 
 async fn session() -> (String, String) {
