@@ -3,6 +3,7 @@
 //! Zoom's answer is embedded as the text Zoom sent, checked but not rebuilt (integers beyond
 //! 2^53 were already turned into strings by `json::check`).
 
+use crate::json::push_string;
 use crate::secret::{AccessToken, RefreshToken};
 use crate::zoom::{TokenAnswer, ZoomError};
 
@@ -112,16 +113,16 @@ impl Envelope {
         out.push_str("{\"error\":");
         out.push(char::from(b'0' + self.code as u8));
         out.push_str(",\"msg\":");
-        push_str(&mut out, &self.msg);
+        push_string(&mut out, &self.msg);
 
         if let Some(renewed) = &self.token {
             out.push_str(",\"token\":");
             match renewed {
                 Some(pair) => {
                     out.push_str("{\"updated\":true,\"access\":");
-                    push_str(&mut out, pair.access.secret());
+                    push_string(&mut out, pair.access.secret());
                     out.push_str(",\"refresh\":");
-                    push_str(&mut out, pair.refresh.secret());
+                    push_string(&mut out, pair.refresh.secret());
                     out.push('}');
                 }
                 None => out.push_str("{\"updated\":false,\"access\":\"\",\"refresh\":\"\"}"),
@@ -144,7 +145,7 @@ impl Envelope {
                 None => out.push_str("null"),
             }
             out.push_str(",\"message\":");
-            push_str(&mut out, &zoom.message);
+            push_string(&mut out, &zoom.message);
             out.push('}');
         }
         out.push('}');
@@ -154,48 +155,22 @@ impl Envelope {
 
 fn push_login(out: &mut String, answer: &TokenAnswer) {
     out.push_str("{\"accessToken\":");
-    push_str(out, &answer.access_token);
+    push_string(out, &answer.access_token);
     out.push_str(",\"refreshToken\":");
-    push_str(out, answer.refresh_token.as_deref().unwrap_or_default());
+    push_string(out, answer.refresh_token.as_deref().unwrap_or_default());
     if let Some(seconds) = answer.expires_in {
         out.push_str(",\"expiresIn\":");
         out.push_str(&seconds.to_string());
     }
     if let Some(scope) = &answer.scope {
         out.push_str(",\"scope\":");
-        push_str(out, scope);
+        push_string(out, scope);
     }
     if let Some(api_url) = &answer.api_url {
         out.push_str(",\"apiUrl\":");
-        push_str(out, api_url);
+        push_string(out, api_url);
     }
     out.push('}');
-}
-
-/// Appends `text` as a JSON string literal.
-fn push_str(out: &mut String, text: &str) {
-    out.push('"');
-    let mut plain_from = 0;
-    for (i, byte) in text.bytes().enumerate() {
-        let escape = match byte {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(text.get(plain_from..i).unwrap_or_default());
-        if escape.is_empty() {
-            out.push_str(&format!("\\u{byte:04x}"));
-        } else {
-            out.push_str(escape);
-        }
-        plain_from = i + 1;
-    }
-    out.push_str(text.get(plain_from..).unwrap_or_default());
-    out.push('"');
 }
 
 #[cfg(test)]

@@ -8,9 +8,72 @@ pub fn parse(text: &str) -> Option<Value> {
     miniserde::json::from_str(text).ok()
 }
 
-/// Writes an object as JSON text.
+/// Writes an object as JSON text. Its nesting is bounded by whoever read it (the event's is
+/// checked before parsing), so the writer may recurse.
 pub fn write(object: &Object) -> String {
-    miniserde::json::to_string(object)
+    let mut out = String::new();
+    write_object(&mut out, object);
+    out
+}
+
+fn write_object(out: &mut String, object: &Object) {
+    out.push('{');
+    for (i, (key, value)) in object.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_string(out, key);
+        out.push(':');
+        write_value(out, value);
+    }
+    out.push('}');
+}
+
+fn write_value(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
+        Value::Number(Number::F64(n)) if !n.is_finite() => out.push_str("null"),
+        Value::Number(number) => out.push_str(&number.to_string()),
+        Value::String(text) => push_string(out, text),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(object) => write_object(out, object),
+    }
+}
+
+/// Appends `text` as a JSON string literal.
+pub fn push_string(out: &mut String, text: &str) {
+    out.push('"');
+    let mut plain_from = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(text.get(plain_from..i).unwrap_or_default());
+        if escape.is_empty() {
+            out.push_str(&format!("\\u{byte:04x}"));
+        } else {
+            out.push_str(escape);
+        }
+        plain_from = i + 1;
+    }
+    out.push_str(text.get(plain_from..).unwrap_or_default());
+    out.push('"');
 }
 
 /// Whether `text` is one JSON value.
@@ -292,6 +355,18 @@ mod tests {
         assert_eq!(value["s"], "12345678901234567890");
         assert_eq!(value["a"][0], "90071992547409930");
         assert_eq!(check(r#"{"id":85746065432,"u":"a\"9"}"#), Ok(None));
+    }
+
+    #[test]
+    fn written_objects_read_back_the_same() {
+        let text = r#"{"a":[1,-2,3.5,true,null,{"b":"q\"uote\\ \u0001 é"}],"c":{}}"#;
+        let Some(Value::Object(object)) = parse(text) else {
+            panic!("test input is an object")
+        };
+        let written = write(&object);
+        let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+        let got: serde_json::Value = serde_json::from_str(&written).unwrap();
+        assert_eq!(got, expected);
     }
 
     #[test]

@@ -197,6 +197,16 @@ fn check(event: &str, answers: Vec<Answer>) -> Result<(), TestCaseError> {
     if code == 3 {
         prop_assert!(script.sent().is_empty(), "a refused event made a request");
     }
+    for request in script.sent() {
+        if request.header("content-type") == Some("application/json") {
+            let body = request.body.as_deref().unwrap_or_default();
+            prop_assert!(
+                serde_json::from_str::<Value>(body).is_ok(),
+                "the body sent to Zoom is not JSON: {}",
+                body
+            );
+        }
+    }
 
     // The same event with a configured client also answers, within three attempts a request.
     let script = Script::new(vec![Ok(HttpResponse::new(401, "{}"))]);
