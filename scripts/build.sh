@@ -20,7 +20,9 @@ wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name zoom_gatew
 
 echo "==> wasm-opt -Oz"
 # The features Rust's wasm32 target emits by default; wasm-opt must accept them.
-"$wasm_opt" -Oz --strip-debug --strip-producers \
+# --low-memory-unused: Rust puts the stack and data above 1 MiB, so addresses below 1 KiB are
+# free for folding offsets; --converge repeats -Oz while it still shrinks the module.
+"$wasm_opt" -Oz --converge --low-memory-unused --strip-debug --strip-producers \
   --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
   "$out/zoom_gateway_bg.wasm" -o "$out/zoom_gateway_bg.wasm"

@@ -128,11 +128,14 @@ pub fn parse(event_json: &str) -> Result<Call, Invalid> {
             &format!("larger than {MAX_EVENT_BYTES} bytes of JSON"),
         ));
     }
-    if json::nesting_depth(event_json) > MAX_DEPTH {
-        return Err(Invalid::new("event", "nested too deeply"));
+    // Checked first: the parser below has no bound on nesting of its own.
+    match json::check_nested(event_json, MAX_DEPTH) {
+        Err(json::NotJson::TooDeep) => return Err(Invalid::new("event", "nested too deeply")),
+        Err(json::NotJson::Malformed) => return Err(Invalid::new("event", "not valid JSON")),
+        Ok(_) => {}
     }
     let event = json::parse(event_json).ok_or_else(|| Invalid::new("event", "not valid JSON"))?;
-    let Value::Object(mut event) = event else {
+    let Value::Object(event) = event else {
         return Err(Invalid::new(
             "event",
             "expected an object { APIName, body }",
@@ -149,15 +152,15 @@ pub fn parse(event_json: &str) -> Result<Call, Invalid> {
         Some(_) => return Err(Invalid::new("APIName", "must be a string")),
         None => return Err(Invalid::new("APIName", "required")),
     };
-    let body = match event.remove("body") {
+    let body = match event.get("body") {
         Some(Value::Object(body)) => body,
         Some(_) => return Err(Invalid::new("body", "must be an object")),
         None => return Err(Invalid::new("body", "required, an object")),
     };
-    rules::refuse_prototype_keys(&body, "body")?;
+    rules::refuse_prototype_keys(body, "body")?;
 
     match api {
-        ApiName::GetAccessToken => parse_login(&body).map(Call::Login),
+        ApiName::GetAccessToken => parse_login(body).map(Call::Login),
         _ => parse_meeting(api, body).map(Call::Meeting),
     }
 }
@@ -200,15 +203,15 @@ fn parse_login(body: &Object) -> Result<Grant, Invalid> {
     }
 }
 
-fn parse_meeting(api: ApiName, mut body: Object) -> Result<MeetingCall, Invalid> {
+fn parse_meeting(api: ApiName, body: &Object) -> Result<MeetingCall, Invalid> {
     // Whether a missing token can be obtained depends on the settings: the flow decides.
-    let access = token(&body, "token")?.map(AccessToken::new);
-    let refresh = token(&body, "refresh_token")?.map(RefreshToken::new);
+    let access = token(body, "token")?.map(AccessToken::new);
+    let refresh = token(body, "refresh_token")?.map(RefreshToken::new);
 
     let mut query = Vec::new();
     let path = match api {
         ApiName::CreateMeeting => {
-            let user = match optional_str(&body, "userId")? {
+            let user = match optional_str(body, "userId")? {
                 Some(user) => rules::user_id_segment(user)?,
                 None => "me".to_owned(),
             };
@@ -216,13 +219,13 @@ fn parse_meeting(api: ApiName, mut body: Object) -> Result<MeetingCall, Invalid>
         }
         _ => {
             let id = rules::meeting_id(body.get("meetingId"))?;
-            push_occurrence(&body, &mut query)?;
+            push_occurrence(body, &mut query)?;
             if api == ApiName::GetMeeting {
-                push_flag(&body, "show_previous_occurrences", &mut query)?;
+                push_flag(body, "show_previous_occurrences", &mut query)?;
             }
             if api == ApiName::DeleteMeeting {
-                push_flag(&body, "schedule_for_reminder", &mut query)?;
-                push_flag(&body, "cancel_meeting_reminder", &mut query)?;
+                push_flag(body, "schedule_for_reminder", &mut query)?;
+                push_flag(body, "cancel_meeting_reminder", &mut query)?;
             }
             format!("/meetings/{id}")
         }
@@ -230,14 +233,14 @@ fn parse_meeting(api: ApiName, mut body: Object) -> Result<MeetingCall, Invalid>
 
     let json_body = match api {
         ApiName::CreateMeeting | ApiName::EditMeeting => {
-            for key in GATEWAY_KEYS {
-                body.remove(key);
-            }
-            if api == ApiName::EditMeeting && body.is_empty() {
+            let forwarded = |key: &String| !GATEWAY_KEYS.contains(&key.as_str());
+            if api == ApiName::EditMeeting && !body.keys().any(forwarded) {
                 return Err(Invalid::new("body", "EDIT_MEETING needs a field to change"));
             }
-            rules::check_meeting_fields(&body)?;
-            Some(json::write(&body))
+            rules::check_meeting_fields(body)?;
+            // Written without the gateway's own keys; the map is read, never changed, which
+            // keeps the BTreeMap's removal code out of the .wasm.
+            Some(json::write_only(body, forwarded))
         }
         _ => None,
     };

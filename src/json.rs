@@ -11,14 +11,23 @@ pub fn parse(text: &str) -> Option<Value> {
 /// Writes an object as JSON text. Its nesting is bounded by whoever read it (the event's is
 /// checked before parsing), so the writer may recurse.
 pub fn write(object: &Object) -> String {
+    write_only(object, |_| true)
+}
+
+/// Writes the members of an object whose keys `keep` accepts.
+pub fn write_only(object: &Object, keep: impl Fn(&String) -> bool) -> String {
     let mut out = String::new();
-    write_object(&mut out, object);
+    write_members(&mut out, object, &keep);
     out
 }
 
 fn write_object(out: &mut String, object: &Object) {
+    write_members(out, object, &|_| true);
+}
+
+fn write_members(out: &mut String, object: &Object, keep: &dyn Fn(&String) -> bool) {
     out.push('{');
-    for (i, (key, value)) in object.iter().enumerate() {
+    for (i, (key, value)) in object.iter().filter(|(key, _)| keep(key)).enumerate() {
         if i > 0 {
             out.push(',');
         }
@@ -81,9 +90,14 @@ pub fn is_json(text: &str) -> bool {
     check(text).is_ok()
 }
 
-/// `text` is not JSON (RFC 8259), or nests deeper than [`MAX_DEPTH`].
+/// Why [`check`] refused a text.
 #[derive(Debug, PartialEq, Eq)]
-pub struct NotJson;
+pub enum NotJson {
+    /// It is not JSON (RFC 8259).
+    Malformed,
+    /// It nests deeper than allowed.
+    TooDeep,
+}
 
 /// Nesting that [`check`] accepts, as serde_json and most parsers do.
 pub const MAX_DEPTH: usize = 128;
@@ -100,6 +114,11 @@ const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 /// general-purpose one cost five times as long as the JSON.parse that follows it in JS.
 /// `tests/json_oracle.rs` holds it to serde_json's verdict on generated input.
 pub fn check(text: &str) -> Result<Option<String>, NotJson> {
+    check_nested(text, MAX_DEPTH)
+}
+
+/// [`check`], with another bound on nesting.
+pub fn check_nested(text: &str, max_depth: usize) -> Result<Option<String>, NotJson> {
     let bytes = text.as_bytes();
     let mut open: Vec<u8> = Vec::new();
     let mut big: Vec<(usize, usize)> = Vec::new();
@@ -108,27 +127,27 @@ pub fn check(text: &str) -> Result<Option<String>, NotJson> {
     'value: loop {
         i = match bytes.get(i) {
             Some(b'{') => {
+                if open.len() >= max_depth {
+                    return Err(NotJson::TooDeep);
+                }
                 i = skip_space(bytes, i + 1);
                 if bytes.get(i) == Some(&b'}') {
                     i + 1
                 } else {
                     open.push(b'{');
-                    if open.len() > MAX_DEPTH {
-                        return Err(NotJson);
-                    }
                     i = key(bytes, i)?;
                     continue 'value;
                 }
             }
             Some(b'[') => {
+                if open.len() >= max_depth {
+                    return Err(NotJson::TooDeep);
+                }
                 i = skip_space(bytes, i + 1);
                 if bytes.get(i) == Some(&b']') {
                     i + 1
                 } else {
                     open.push(b'[');
-                    if open.len() > MAX_DEPTH {
-                        return Err(NotJson);
-                    }
                     continue 'value;
                 }
             }
@@ -143,7 +162,7 @@ pub fn check(text: &str) -> Result<Option<String>, NotJson> {
             Some(b't') => literal(bytes, i, b"true")?,
             Some(b'f') => literal(bytes, i, b"false")?,
             Some(b'n') => literal(bytes, i, b"null")?,
-            _ => return Err(NotJson),
+            _ => return Err(NotJson::Malformed),
         };
 
         // After a value: close what ends here, then go on to the next value.
@@ -151,7 +170,7 @@ pub fn check(text: &str) -> Result<Option<String>, NotJson> {
             i = skip_space(bytes, i);
             match (open.last(), bytes.get(i)) {
                 (None, None) => return Ok(quote(text, &big)),
-                (None, Some(_)) => return Err(NotJson),
+                (None, Some(_)) => return Err(NotJson::Malformed),
                 (Some(b'['), Some(b',')) => {
                     i = skip_space(bytes, i + 1);
                     continue 'value;
@@ -164,7 +183,7 @@ pub fn check(text: &str) -> Result<Option<String>, NotJson> {
                     open.pop();
                     i += 1;
                 }
-                _ => return Err(NotJson),
+                _ => return Err(NotJson::Malformed),
             }
         }
     }
@@ -180,11 +199,11 @@ fn skip_space(bytes: &[u8], mut i: usize) -> usize {
 /// A member's key and its colon; returns where the value starts.
 fn key(bytes: &[u8], i: usize) -> Result<usize, NotJson> {
     if bytes.get(i) != Some(&b'"') {
-        return Err(NotJson);
+        return Err(NotJson::Malformed);
     }
     let i = skip_space(bytes, string(bytes, i)?);
     if bytes.get(i) != Some(&b':') {
-        return Err(NotJson);
+        return Err(NotJson::Malformed);
     }
     Ok(skip_space(bytes, i + 1))
 }
@@ -198,15 +217,15 @@ fn string(bytes: &[u8], mut i: usize) -> Result<usize, NotJson> {
             Some(b'\\') => match bytes.get(i + 1) {
                 Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
                 Some(b'u') => {
-                    let hex = bytes.get(i + 2..i + 6).ok_or(NotJson)?;
+                    let hex = bytes.get(i + 2..i + 6).ok_or(NotJson::Malformed)?;
                     if !hex.iter().all(u8::is_ascii_hexdigit) {
-                        return Err(NotJson);
+                        return Err(NotJson::Malformed);
                     }
                     i += 6;
                 }
-                _ => return Err(NotJson),
+                _ => return Err(NotJson::Malformed),
             },
-            Some(0..=0x1f) | None => return Err(NotJson),
+            Some(0..=0x1f) | None => return Err(NotJson::Malformed),
             Some(_) => i += 1,
         }
     }
@@ -227,13 +246,13 @@ fn number(bytes: &[u8], mut i: usize) -> Result<(usize, bool), NotJson> {
     match bytes.get(i) {
         Some(b'0') => i += 1,
         Some(b'1'..=b'9') => i = digits(bytes, i).0,
-        _ => return Err(NotJson),
+        _ => return Err(NotJson::Malformed),
     }
     let mut integer = true;
     if bytes.get(i) == Some(&b'.') {
         let (end, count) = digits(bytes, i + 1);
         if count == 0 {
-            return Err(NotJson);
+            return Err(NotJson::Malformed);
         }
         i = end;
         integer = false;
@@ -245,7 +264,7 @@ fn number(bytes: &[u8], mut i: usize) -> Result<(usize, bool), NotJson> {
         }
         let (end, count) = digits(bytes, i);
         if count == 0 {
-            return Err(NotJson);
+            return Err(NotJson::Malformed);
         }
         i = end;
         integer = false;
@@ -256,7 +275,7 @@ fn number(bytes: &[u8], mut i: usize) -> Result<(usize, bool), NotJson> {
 fn literal(bytes: &[u8], i: usize, word: &[u8]) -> Result<usize, NotJson> {
     match bytes.get(i..i + word.len()) {
         Some(found) if found == word => Ok(i + word.len()),
-        _ => Err(NotJson),
+        _ => Err(NotJson::Malformed),
     }
 }
 
@@ -281,34 +300,6 @@ fn quote(text: &str, spans: &[(usize, usize)]) -> Option<String> {
     }
     out.push_str(text.get(copied..).unwrap_or_default());
     Some(out)
-}
-
-/// How deeply arrays and objects nest in JSON text, read without parsing it.
-pub fn nesting_depth(text: &str) -> usize {
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut in_string = false;
-    let mut escaped = false;
-    for byte in text.bytes() {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match byte {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    deepest
 }
 
 /// A non-negative whole number.
@@ -372,10 +363,11 @@ mod tests {
     #[test]
     fn nesting_is_bounded() {
         let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-        // The innermost empty array opens nothing to close later.
-        assert_eq!(check(&deep(MAX_DEPTH + 1)), Ok(None));
-        assert_eq!(check(&deep(MAX_DEPTH + 2)), Err(NotJson));
-        assert_eq!(check(&deep(100_000)), Err(NotJson));
+        assert_eq!(check(&deep(MAX_DEPTH)), Ok(None));
+        assert_eq!(check(&deep(MAX_DEPTH + 1)), Err(NotJson::TooDeep));
+        assert_eq!(check(&deep(100_000)), Err(NotJson::TooDeep));
+        assert_eq!(check_nested(&deep(4), 3), Err(NotJson::TooDeep));
+        assert_eq!(check_nested("[[1]", 3), Err(NotJson::Malformed));
     }
 
     #[test]
@@ -402,12 +394,5 @@ mod tests {
         ] {
             assert!(!is_json(bad), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn depth_ignores_brackets_in_strings() {
-        assert_eq!(nesting_depth(r#"{"a":[[1]],"s":"[[[[\"{{"}"#), 3);
-        assert_eq!(nesting_depth("1"), 0);
-        assert_eq!(nesting_depth(&"[".repeat(10_000)), 10_000);
     }
 }

@@ -51,16 +51,22 @@ thread_local! {
 }
 
 fn settings(config_json: &str) -> Result<Rc<Config>, String> {
-    let known = LAST_SETTINGS.with(|last| match &*last.borrow() {
-        Some((text, config)) if text == config_json => Some(Rc::clone(config)),
-        _ => None,
-    });
+    // `try_*` forms: a cache out of reach only means reading the settings again.
+    let known = LAST_SETTINGS
+        .try_with(|last| match last.try_borrow().as_deref() {
+            Ok(Some((text, config))) if text == config_json => Some(Rc::clone(config)),
+            _ => None,
+        })
+        .ok()
+        .flatten();
     if let Some(config) = known {
         return Ok(config);
     }
     let config = Rc::new(Config::from_json(config_json)?);
-    LAST_SETTINGS.with(|last| {
-        *last.borrow_mut() = Some((config_json.to_owned(), Rc::clone(&config)));
+    let _ = LAST_SETTINGS.try_with(|last| {
+        if let Ok(mut last) = last.try_borrow_mut() {
+            *last = Some((config_json.to_owned(), Rc::clone(&config)));
+        }
     });
     Ok(config)
 }

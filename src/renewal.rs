@@ -225,9 +225,13 @@ enum Claim {
 /// How long a refresh may stay under way before others stop waiting for it.
 const PENDING_MS: f64 = 300_000.0;
 
+// `try_with` and `try_borrow_mut` rather than their panicking forms: should the registry be
+// out of reach, a call leads its own refresh, as it would with no registry at all.
 fn claim(key: &str, rejected: Option<&AccessToken>, now_ms: f64, reuse_ms: f64) -> Claim {
-    SHARED.with(|shared| {
-        let mut shared = shared.borrow_mut();
+    let claimed = SHARED.try_with(|shared| {
+        let Ok(mut shared) = shared.try_borrow_mut() else {
+            return Claim::Lead;
+        };
         shared.retain(|entry| match entry.pair {
             None => now_ms - entry.at_ms < PENDING_MS,
             Some(_) => now_ms - entry.at_ms < reuse_ms,
@@ -249,12 +253,15 @@ fn claim(key: &str, rejected: Option<&AccessToken>, now_ms: f64, reuse_ms: f64) 
                 Claim::Lead
             }
         }
-    })
+    });
+    claimed.unwrap_or(Claim::Lead)
 }
 
 fn settle(key: &str, pair: Option<&Renewed>, now_ms: f64) {
-    SHARED.with(|shared| {
-        let mut shared = shared.borrow_mut();
+    let _ = SHARED.try_with(|shared| {
+        let Ok(mut shared) = shared.try_borrow_mut() else {
+            return;
+        };
         match pair {
             Some(pair) => {
                 if let Some(entry) = shared.iter_mut().find(|entry| entry.key == key) {

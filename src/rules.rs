@@ -246,7 +246,7 @@ fn string_field<'a>(body: &'a Object, key: &str) -> Result<Option<&'a str>, Inva
 
 fn max_chars(field: &str, text: &str, max: usize) -> Result<(), Invalid> {
     // Characters, as Zoom counts them, not bytes.
-    if text.chars().count() > max {
+    if crate::secret::char_count(text) > max {
         Err(Invalid::new(field, &format!("at most {max} characters")))
     } else {
         Ok(())

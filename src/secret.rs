@@ -95,10 +95,19 @@ impl Redactor {
 
 /// `text` cut to at most `max` characters, never inside one.
 pub fn clip(text: &str, max: usize) -> &str {
-    match text.char_indices().nth(max) {
-        Some((end, _)) => text.get(..end).unwrap_or(text),
-        None => text,
-    }
+    // A character starts at every byte that is not a UTF-8 continuation byte.
+    let end = text
+        .bytes()
+        .enumerate()
+        .filter(|(_, byte)| byte & 0xC0 != 0x80)
+        .nth(max)
+        .map_or(text.len(), |(at, _)| at);
+    text.get(..end).unwrap_or(text)
+}
+
+/// How many characters `text` holds, counted as [`clip`] counts them.
+pub fn char_count(text: &str) -> usize {
+    text.bytes().filter(|byte| byte & 0xC0 != 0x80).count()
 }
 
 /// Where `needle` first occurs in `text`. A plain byte search: `str::contains` and

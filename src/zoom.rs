@@ -196,13 +196,10 @@ pub struct TokenAnswer {
 impl TokenAnswer {
     /// Reads the fields the gateway uses; `None` without an access token.
     fn from_json(text: &str) -> Option<Self> {
-        let Value::Object(mut fields) = json::parse(text)? else {
+        let Value::Object(fields) = json::parse(text)? else {
             return None;
         };
-        let mut text = |key: &str| match fields.remove(key) {
-            Some(Value::String(value)) => Some(value),
-            _ => None,
-        };
+        let text = |key: &str| fields.get(key).and_then(json::as_str).map(str::to_owned);
         let access_token = text("access_token").filter(|token| !token.is_empty())?;
         Some(Self {
             access_token,
