@@ -42,7 +42,8 @@ async fn login<T: Transport>(grant: &Grant, config: &Config, transport: &T) -> E
         }
     }
 
-    let response = match exchange(transport, &request, config.timeout_ms).await {
+    // A code is single-use: never sent twice.
+    let response = match exchange(transport, &request, config.timeout_ms, false).await {
         Ok(response) => response,
         Err(error) => return unreachable_zoom(&error, &redactor, None),
     };
@@ -71,6 +72,7 @@ async fn meeting<T: Transport>(call: MeetingCall, config: &Config, transport: &T
     // Renew first when there is no token, or a JWT one that is about to expire: the call
     // would only come back with a 401.
     let mut renewed: Option<Renewed> = None;
+    let mut early_failure: Option<Envelope> = None;
     let stale = match &call.access {
         None => true,
         Some(access) => renewal::expires_within(access, transport.now_ms(), renewal::EARLY_MS),
@@ -85,7 +87,7 @@ async fn meeting<T: Transport>(call: MeetingCall, config: &Config, transport: &T
             Err(envelope) if call.access.is_none() || envelope.code == Code::Fatal => {
                 return envelope
             }
-            Err(_) => {}
+            Err(envelope) => early_failure = Some(envelope),
         }
     }
     let mut access = match (&renewed, &call.access) {
@@ -99,7 +101,7 @@ async fn meeting<T: Transport>(call: MeetingCall, config: &Config, transport: &T
 
     loop {
         let request = zoom::api_request(config, &call, &access);
-        let response = match exchange(transport, &request, config.timeout_ms).await {
+        let response = match exchange(transport, &request, config.timeout_ms, true).await {
             Ok(response) => response,
             Err(error) => return unreachable_zoom(&error, &redactor, renewed),
         };
@@ -123,6 +125,11 @@ async fn meeting<T: Transport>(call: MeetingCall, config: &Config, transport: &T
                 return Envelope::failure(Code::Fatal, msg, None, Some(zoom));
             }
             ApiAnswer::Unauthorized(_) => {
+                // One renewal attempt per call: a second would spend the same refresh token
+                // again, so an early one that failed is the answer.
+                if let Some(envelope) = early_failure.take() {
+                    return envelope;
+                }
                 match renewal::renew(&renewal, Some(&access), config, transport, &redactor).await {
                     Ok(pair) => {
                         hide_pair(&mut redactor, &pair);
@@ -153,13 +160,16 @@ async fn meeting<T: Transport>(call: MeetingCall, config: &Config, transport: &T
     }
 }
 
-/// Sends a request, repeating it while that is safe and time remains: idempotent requests
-/// after a 5xx or a broken connection, any request after a per-second 429 (Zoom did not
-/// act on it). A create is never repeated blindly: a duplicate meeting is worse than an error.
+/// Sends a request, repeating it, when `may_repeat`, while that is safe and time remains:
+/// idempotent requests after a 5xx or a broken connection, any request after a per-second
+/// 429 (Zoom did not act on it). A create is never repeated blindly: a duplicate meeting is
+/// worse than an error. Token requests are never repeated at all: codes are single-use and
+/// refresh tokens rotate.
 pub(crate) async fn exchange<T: Transport>(
     transport: &T,
     request: &HttpRequest,
     timeout_ms: u32,
+    may_repeat: bool,
 ) -> Result<HttpResponse, TransportError> {
     let deadline = transport.now_ms() + f64::from(timeout_ms);
     let mut attempt = 0;
@@ -173,6 +183,7 @@ pub(crate) async fn exchange<T: Transport>(
 
         let backoff = BACKOFF_MS * f64::from(1u32 << attempt.min(8)) / 2.0;
         let wait = match &result {
+            _ if !may_repeat => return result,
             Ok(response) if response.status == 429 && !zoom::is_daily_limit(response) => {
                 retry_after_ms(response, transport.now_ms()).unwrap_or(backoff)
             }
@@ -190,8 +201,8 @@ pub(crate) async fn exchange<T: Transport>(
 /// `Retry-After` in milliseconds from now: delay-seconds or an HTTP date.
 fn retry_after_ms(response: &HttpResponse, now_ms: f64) -> Option<f64> {
     let value = response.retry_after.as_deref()?.trim();
-    if let Ok(seconds) = value.parse::<u32>() {
-        return Some(f64::from(seconds) * 1000.0);
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(seconds as f64 * 1000.0);
     }
     let at_ms = crate::http::parse_http_date_ms(value)?;
     Some((at_ms - now_ms).max(0.0))

@@ -8,14 +8,14 @@
 //! the replaced token is given the new pair instead of a doomed refresh. Only data is held
 //! across calls, never a promise: workerd forbids awaiting one request's I/O in another.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use crate::config::Config;
 use crate::envelope::{Code, Envelope, Renewed};
 use crate::http::Transport;
 use crate::json::{self, Value};
 use crate::secret::{AccessToken, Redactor, RefreshToken};
-use crate::zoom::{self, TokenRefusal};
+use crate::zoom::{self, TokenRefusal, ZoomError};
 
 /// How often a waiting call looks for the leader's outcome.
 const POLL_MS: u32 = 20;
@@ -70,10 +70,12 @@ pub async fn renew<T: Transport>(
     };
 
     let started = transport.now_ms();
+    let ticket = next_ticket();
     loop {
         let reuse_ms = f64::from(config.refresh_reuse_ms);
-        match claim(&key, rejected, transport.now_ms(), reuse_ms) {
+        match claim(&key, rejected, transport.now_ms(), reuse_ms, ticket) {
             Claim::Ready(pair) => return Ok(pair),
+            Claim::Failed(envelope) => return Err(envelope),
             Claim::Lead => break,
             Claim::Wait if transport.now_ms() - started < f64::from(config.timeout_ms) => {
                 transport.sleep(POLL_MS).await;
@@ -91,7 +93,7 @@ pub async fn renew<T: Transport>(
     }
 
     let outcome = obtain(renewal, config, transport, redactor).await;
-    settle(&key, outcome.as_ref().ok(), transport.now_ms());
+    settle(&key, &outcome, transport.now_ms());
     outcome
 }
 
@@ -115,7 +117,7 @@ async fn obtain<T: Transport>(
             None,
         )
     })?;
-    let response = crate::flow::exchange(transport, &request, config.timeout_ms)
+    let response = crate::flow::exchange(transport, &request, config.timeout_ms, false)
         .await
         .map_err(|error| crate::flow::unreachable_zoom(&error, redactor, None))?;
 
@@ -205,12 +207,36 @@ fn base64url_decode(text: &str) -> Option<Vec<u8>> {
 /// A refresh led by one call, shared with the others that present the same token.
 struct Shared {
     key: String,
+    /// When it started, or when its outcome arrived.
     at_ms: f64,
-    pair: Option<Renewed>,
+    /// The ticket drawn when its outcome arrived: calls with an earlier one were waiting.
+    settled: u64,
+    /// `None` while under way.
+    outcome: Option<Result<Renewed, Failure>>,
+}
+
+/// What a failed renewal's envelope says, to hand to the calls that waited for it.
+struct Failure {
+    code: Code,
+    msg: String,
+    zoom: Option<ZoomError>,
 }
 
 thread_local! {
     static SHARED: RefCell<Vec<Shared>> = const { RefCell::new(Vec::new()) };
+    static TICKETS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// A number larger than every one drawn before: orders calls and outcomes without trusting
+/// the clock, which may step back.
+fn next_ticket() -> u64 {
+    TICKETS
+        .try_with(|last| {
+            let next = last.get().wrapping_add(1);
+            last.set(next);
+            next
+        })
+        .unwrap_or(0)
 }
 
 enum Claim {
@@ -220,6 +246,9 @@ enum Claim {
     Wait,
     /// Another call made it a moment ago.
     Ready(Renewed),
+    /// Another call's attempt, which this one waited for, failed: trying the same token again
+    /// could only fail too, or spend a token Zoom already rotated.
+    Failed(Envelope),
 }
 
 /// How long a refresh may stay under way before others stop waiting for it.
@@ -227,50 +256,75 @@ const PENDING_MS: f64 = 300_000.0;
 
 // `try_with` and `try_borrow_mut` rather than their panicking forms: should the registry be
 // out of reach, a call leads its own refresh, as it would with no registry at all.
-fn claim(key: &str, rejected: Option<&AccessToken>, now_ms: f64, reuse_ms: f64) -> Claim {
+fn claim(
+    key: &str,
+    rejected: Option<&AccessToken>,
+    now_ms: f64,
+    reuse_ms: f64,
+    ticket: u64,
+) -> Claim {
     let claimed = SHARED.try_with(|shared| {
         let Ok(mut shared) = shared.try_borrow_mut() else {
             return Claim::Lead;
         };
-        shared.retain(|entry| match entry.pair {
+        shared.retain(|entry| match entry.outcome {
             None => now_ms - entry.at_ms < PENDING_MS,
-            Some(_) => now_ms - entry.at_ms < reuse_ms,
+            Some(_) => now_ms - entry.at_ms < reuse_ms.max(f64::from(POLL_MS) * 2.0),
         });
-        match shared.iter().find(|entry| entry.key == key) {
-            Some(Shared { pair: None, .. }) => Claim::Wait,
+        let found = shared.iter().position(|entry| entry.key == key);
+        let claim = match found.and_then(|at| shared.get(at)) {
+            Some(Shared { outcome: None, .. }) => return Claim::Wait,
             Some(Shared {
-                pair: Some(pair), ..
-            }) if Some(&pair.access) != rejected => Claim::Ready(pair.clone()),
-            found => {
-                if found.is_some() {
-                    shared.retain(|entry| entry.key != key);
-                }
-                shared.push(Shared {
-                    key: key.to_owned(),
-                    at_ms: now_ms,
-                    pair: None,
-                });
-                Claim::Lead
+                outcome: Some(Ok(pair)),
+                at_ms,
+                settled,
+                ..
+            }) if Some(&pair.access) != rejected
+                && (*settled > ticket || now_ms - at_ms < reuse_ms) =>
+            {
+                return Claim::Ready(pair.clone())
             }
+            // Failures go only to the calls that were waiting for that attempt.
+            Some(Shared {
+                outcome: Some(Err(failure)),
+                settled,
+                ..
+            }) if *settled > ticket => {
+                let (msg, zoom) = (failure.msg.clone(), failure.zoom.clone());
+                return Claim::Failed(Envelope::failure(failure.code, msg, None, zoom));
+            }
+            _ => Claim::Lead,
+        };
+        if let Some(at) = found {
+            shared.swap_remove(at);
         }
+        shared.push(Shared {
+            key: key.to_owned(),
+            at_ms: now_ms,
+            settled: 0,
+            outcome: None,
+        });
+        claim
     });
     claimed.unwrap_or(Claim::Lead)
 }
 
-fn settle(key: &str, pair: Option<&Renewed>, now_ms: f64) {
+fn settle(key: &str, outcome: &Result<Renewed, Envelope>, now_ms: f64) {
     let _ = SHARED.try_with(|shared| {
         let Ok(mut shared) = shared.try_borrow_mut() else {
             return;
         };
-        match pair {
-            Some(pair) => {
-                if let Some(entry) = shared.iter_mut().find(|entry| entry.key == key) {
-                    entry.pair = Some(pair.clone());
-                    entry.at_ms = now_ms;
-                }
-            }
-            // A failure is not shared: a waiting call may try for itself.
-            None => shared.retain(|entry| entry.key != key),
+        if let Some(entry) = shared.iter_mut().find(|entry| entry.key == key) {
+            entry.outcome = Some(match outcome {
+                Ok(pair) => Ok(pair.clone()),
+                Err(envelope) => Err(Failure {
+                    code: envelope.code,
+                    msg: envelope.msg.clone(),
+                    zoom: envelope.zoom.clone(),
+                }),
+            });
+            entry.at_ms = now_ms;
+            entry.settled = next_ticket();
         }
     });
 }
@@ -331,32 +385,61 @@ mod tests {
 
     #[test]
     fn one_leader_then_waiters_then_reuse() {
-        let pair = Renewed {
+        let ok = Ok(Renewed {
             access: AccessToken::new("acc-new"),
             refresh: RefreshToken::new("ref-new"),
-        };
+        });
         let reuse = 60_000.0;
-        assert!(matches!(claim("k1", None, 0.0, reuse), Claim::Lead));
-        assert!(matches!(claim("k1", None, 5.0, reuse), Claim::Wait));
-        settle("k1", Some(&pair), 10.0);
-        assert!(
-            matches!(claim("k1", None, 20.0, reuse), Claim::Ready(p) if p.access.secret() == "acc-new")
-        );
+        let (leader, waiter) = (next_ticket(), next_ticket());
+        assert!(matches!(claim("k1", None, 0.0, reuse, leader), Claim::Lead));
+        assert!(matches!(claim("k1", None, 5.0, reuse, waiter), Claim::Wait));
+        settle("k1", &ok, 10.0);
+        let ready = claim("k1", None, 20.0, reuse, waiter);
+        assert!(matches!(ready, Claim::Ready(p) if p.access.secret() == "acc-new"));
+        // A later call within the window gets it too.
+        assert!(matches!(
+            claim("k1", None, 25.0, reuse, next_ticket()),
+            Claim::Ready(_)
+        ));
         // The shared pair is not handed back to the call whose token Zoom refused.
         let refused = AccessToken::new("acc-new");
+        let again = claim("k1", Some(&refused), 30.0, reuse, next_ticket());
+        assert!(matches!(again, Claim::Lead));
+        settle("k1", &ok, 50.0);
+        // After the window it is forgotten; with no window, at once for later calls.
+        let late = claim("k1", None, 50.0 + reuse, reuse, next_ticket());
+        assert!(matches!(late, Claim::Lead));
+        settle("k1", &ok, 60.0);
         assert!(matches!(
-            claim("k1", Some(&refused), 30.0, reuse),
+            claim("k1", None, 60.0, 0.0, next_ticket()),
             Claim::Lead
         ));
-        settle("k1", None, 40.0);
-        assert!(matches!(claim("k1", None, 40.0, reuse), Claim::Lead));
-        settle("k1", Some(&pair), 50.0);
-        // After the reuse window it is forgotten; with no window, at once.
+        // With no window, a call that was waiting still gets the pair it waited for.
+        let (leader, waiter) = (next_ticket(), next_ticket());
+        assert!(matches!(claim("k3", None, 70.0, 0.0, leader), Claim::Lead));
+        assert!(matches!(claim("k3", None, 71.0, 0.0, waiter), Claim::Wait));
+        settle("k3", &ok, 80.0);
         assert!(matches!(
-            claim("k1", None, 50.0 + reuse, reuse),
+            claim("k3", None, 85.0, 0.0, waiter),
+            Claim::Ready(_)
+        ));
+    }
+
+    #[test]
+    fn a_failure_reaches_the_waiters_and_no_one_else() {
+        let reuse = 60_000.0;
+        let failed = Err(Envelope::invalid("refresh failed".to_owned()));
+        let (leader, waiter) = (next_ticket(), next_ticket());
+        assert!(matches!(claim("k2", None, 0.0, reuse, leader), Claim::Lead));
+        assert!(matches!(claim("k2", None, 5.0, reuse, waiter), Claim::Wait));
+        settle("k2", &failed, 10.0);
+        assert!(matches!(
+            claim("k2", None, 25.0, reuse, waiter),
+            Claim::Failed(_)
+        ));
+        assert!(matches!(
+            claim("k2", None, 30.0, reuse, next_ticket()),
             Claim::Lead
         ));
-        settle("k1", Some(&pair), 60.0);
-        assert!(matches!(claim("k1", None, 60.0, 0.0), Claim::Lead));
     }
 }

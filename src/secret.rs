@@ -74,20 +74,46 @@ impl Redactor {
     /// Shorter values are left alone: redacting "1" would mangle every message.
     const MIN_LEN: usize = 4;
 
-    /// Adds a value to hide.
+    /// Adds a value to hide, and its form-encoded form, in which a server may echo it.
     pub fn hide(&mut self, value: &str) {
-        if value.len() >= Self::MIN_LEN && !self.secrets.iter().any(|known| known == value) {
-            self.secrets.push(value.to_owned());
+        let encoded: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();
+        for form in [value, encoded.as_str()] {
+            if form.len() >= Self::MIN_LEN && !self.secrets.iter().any(|known| known == form) {
+                self.secrets.push(form.to_owned());
+            }
         }
     }
 
-    /// `text` with every hidden value replaced by `[redacted]`.
+    /// `text` with every hidden value replaced by `[redacted]`. Every match is marked in the
+    /// original text first and each marked run replaced once, so that a secret that is itself
+    /// part of `[redacted]` cannot match the replacement again.
     pub fn apply(&self, text: &str) -> String {
-        let mut out = text.to_owned();
+        let mut hidden = vec![false; text.len()];
         for secret in &self.secrets {
-            while let Some(at) = find(&out, secret) {
-                out.replace_range(at..at + secret.len(), "[redacted]");
+            let mut from = 0;
+            while let Some(at) = text.get(from..).and_then(|rest| find(rest, secret)) {
+                let start = from + at;
+                for flag in hidden.iter_mut().skip(start).take(secret.len()) {
+                    *flag = true;
+                }
+                from = start + 1;
             }
+        }
+
+        // Matches start and end on character boundaries: both texts are UTF-8.
+        let mut out = String::with_capacity(text.len());
+        let mut run_start = 0;
+        let mut in_secret = false;
+        for (i, &flag) in hidden.iter().chain([false].iter()).enumerate() {
+            if flag != in_secret {
+                let part = text.get(run_start..i).unwrap_or_default();
+                out.push_str(if in_secret { "[redacted]" } else { part });
+                run_start = i;
+                in_secret = flag;
+            }
+        }
+        if !in_secret {
+            out.push_str(text.get(run_start..).unwrap_or_default());
         }
         out
     }
@@ -144,6 +170,35 @@ mod tests {
         assert_eq!(clip("héllo", 2), "hé");
         assert_eq!(clip("é".repeat(400).as_str(), 300).chars().count(), 300);
         assert_eq!(clip("abc", 10), "abc");
+    }
+
+    #[test]
+    fn secrets_inside_the_replacement_do_not_loop() {
+        for secret in ["reda", "cted", "redacted", "[redacted]", "acte"] {
+            let mut redactor = Redactor::default();
+            redactor.hide(secret);
+            let out = redactor.apply(&format!("rejected {secret} and {secret}{secret}"));
+            let rest = out.replace("[redacted]", " ");
+            assert!(!rest.contains(secret), "{secret}: {out}");
+            assert!(
+                out.contains("[redacted]") && out.len() < 80,
+                "{secret}: {out}"
+            );
+        }
+        let mut redactor = Redactor::default();
+        redactor.hide("abcdef");
+        redactor.hide("cdefgh");
+        assert_eq!(redactor.apply("x abcdefgh y"), "x [redacted] y");
+    }
+
+    #[test]
+    fn echoed_encoded_forms_are_hidden_too() {
+        let mut redactor = Redactor::default();
+        redactor.hide("abc/def+g==");
+        assert_eq!(
+            redactor.apply("Invalid authorization code abc%2Fdef%2Bg%3D%3D"),
+            "Invalid authorization code [redacted]"
+        );
     }
 
     #[test]

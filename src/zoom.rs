@@ -200,10 +200,13 @@ impl TokenAnswer {
             return None;
         };
         let text = |key: &str| fields.get(key).and_then(json::as_str).map(str::to_owned);
-        let access_token = text("access_token").filter(|token| !token.is_empty())?;
+        // They go into headers next: only printable ASCII, as for the caller's own tokens.
+        let header_safe =
+            |token: &String| !token.is_empty() && token.bytes().all(|b| b.is_ascii_graphic());
+        let access_token = text("access_token").filter(header_safe)?;
         Some(Self {
             access_token,
-            refresh_token: text("refresh_token"),
+            refresh_token: text("refresh_token").filter(header_safe),
             scope: text("scope"),
             api_url: text("api_url"),
             expires_in: fields.get("expires_in").and_then(json::as_u64),
@@ -252,7 +255,7 @@ pub fn read_token_answer(
             TokenRefusal::Other(ZoomError {
                 status: response.status,
                 code: None,
-                message: "the token endpoint answered 200 without an access_token".to_owned(),
+                message: "the token endpoint answered 200 without a usable access_token".to_owned(),
             })
         });
     }

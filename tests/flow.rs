@@ -424,3 +424,32 @@ fn edit_answered_by_a_page_is_not_a_success() {
     let script = Script::new([Script::status(200, "{}")]);
     assert_eq!(run(event, &script)["error"], 0);
 }
+
+#[test]
+fn a_secret_inside_the_word_redacted_cannot_hang_the_call() {
+    for token in ["reda", "cted", "redacted", "acte"] {
+        let script = Script::new([Script::status(
+            400,
+            &format!(r#"{{"code":300,"message":"Request rejected: {token} redacted"}}"#),
+        )]);
+        let envelope = run(get(token, None), &script);
+        assert_eq!(envelope["error"], 1, "{token}");
+    }
+}
+
+#[test]
+fn a_retry_after_too_far_away_is_not_waited_for() {
+    for value in ["99999999999", "4294967296", "4294967295"] {
+        let script = Script::new([
+            with_header(
+                429,
+                r#"{"code":429,"message":"slow down"}"#,
+                Some(value),
+                None,
+            ),
+            Script::status(200, MEETING),
+        ]);
+        assert_eq!(run(get("acc-1", None), &script)["error"], 1, "{value}");
+        assert_eq!(script.sent().len(), 1, "{value}");
+    }
+}

@@ -263,6 +263,8 @@ struct Zoom {
     refreshes: Cell<u32>,
     clock: Cell<f64>,
     log: RefCell<Vec<String>>,
+    /// The token endpoint answers 500.
+    token_fails: bool,
 }
 
 impl Zoom {
@@ -271,6 +273,7 @@ impl Zoom {
             refreshes: Cell::new(0),
             clock: Cell::new(1_764_000_000_000.0),
             log: RefCell::new(Vec::new()),
+            token_fails: false,
         }
     }
 }
@@ -304,6 +307,9 @@ impl Transport for Zoom {
             .push(format!("{} {}", request.method.as_str(), request.url));
         if request.url.ends_with("/oauth/token") {
             self.refreshes.set(self.refreshes.get() + 1);
+            if self.token_fails {
+                return Ok(HttpResponse::new(500, r#"{"code":500,"message":"oops"}"#));
+            }
             return Ok(HttpResponse::new(
                 200,
                 r#"{"access_token":"acc-new","refresh_token":"ref-new"}"#,
@@ -367,4 +373,94 @@ fn a_late_call_with_the_replaced_refresh_token_gets_the_new_pair() {
     zoom.clock.set(zoom.clock.get() + 61_000.0);
     pollster::block_on(flow::handle(&get_with("ref-shared-2"), &config, &zoom));
     assert_eq!(zoom.refreshes.get(), 2);
+}
+
+#[test]
+fn when_the_shared_refresh_fails_the_waiters_do_not_try_the_same_token_again() {
+    let zoom = Zoom {
+        token_fails: true,
+        ..Zoom::new()
+    };
+    let config = Config::default().with_client("id", "s");
+    let events: Vec<String> = (0..5).map(|_| get_with("ref-shared-3")).collect();
+    let envelopes = pollster::block_on(futures_util::future::join_all(
+        events
+            .iter()
+            .map(|event| flow::handle(event, &config, &zoom)),
+    ));
+    assert_eq!(zoom.refreshes.get(), 1, "{:?}", zoom.log.borrow());
+    for envelope in envelopes {
+        assert_eq!(envelope.code as u8, 1, "{}", envelope.to_json());
+    }
+}
+
+#[test]
+fn one_renewal_attempt_per_call_even_after_a_failed_early_one() {
+    let config = Config::default()
+        .with_client("id", "s")
+        .with_refresh_reuse_ms(0);
+    let script = Script::new([
+        Script::status(503, "busy"),
+        Script::status(401, r#"{"code":124,"message":"Access token is expired."}"#),
+    ]);
+    let event = json!({ "APIName": "GET_MEETING", "body": { "token": jwt(1_764_000_010), "refresh_token": "ref-once", "meetingId": 1 } });
+    let envelope = run(event, &config, &script);
+    assert_eq!(envelope["error"], 1);
+    let sent = script.sent();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(
+        sent.iter()
+            .filter(|r| r.url.ends_with("/oauth/token"))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn token_requests_are_never_repeated_not_even_after_a_429() {
+    let config = Config::default()
+        .with_client("id", "s")
+        .with_refresh_reuse_ms(0);
+    let limited = || {
+        Ok(HttpResponse {
+            status: 429,
+            retry_after: Some("1".to_owned()),
+            body: r#"{"code":429,"message":"slow down"}"#.to_owned(),
+            ..HttpResponse::default()
+        })
+    };
+    let script = Script::new([
+        limited(),
+        Script::status(200, r#"{"access_token":"a","refresh_token":"r"}"#),
+    ]);
+    let event = json!({ "APIName": "GET_ACCESS_TOKEN", "body": { "code": "c-1", "redirect_uri": "https://a.example/cb" } });
+    assert_eq!(run(event, &config, &script)["error"], 1);
+    assert_eq!(script.sent().len(), 1);
+
+    let script = Script::new([
+        Script::status(401, "{}"),
+        limited(),
+        Script::status(200, MEETING),
+    ]);
+    let event = json!({ "APIName": "GET_MEETING", "body": { "token": "acc", "refresh_token": "ref-429", "meetingId": 1 } });
+    assert_eq!(run(event, &config, &script)["error"], 1);
+    assert_eq!(script.sent().len(), 2);
+}
+
+#[test]
+fn a_token_answer_that_could_break_a_header_is_refused() {
+    let config = Config::default()
+        .with_client("id", "s")
+        .with_refresh_reuse_ms(0);
+    let script = Script::new([
+        Script::status(401, "{}"),
+        Script::status(
+            200,
+            r#"{"access_token":"x\r\nX-A: b","refresh_token":"r2"}"#,
+        ),
+    ]);
+    let event = json!({ "APIName": "GET_MEETING", "body": { "token": "acc", "refresh_token": "ref-crlf", "meetingId": 1 } });
+    let envelope = run(event, &config, &script);
+    assert_eq!(envelope["error"], 1);
+    assert_eq!(script.sent().len(), 2);
 }

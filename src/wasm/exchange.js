@@ -72,6 +72,9 @@ export async function exchange(fetchFn, url, method, headers, body, timeoutMs, k
       return [0, "timeout"];
     }
     const status = answer?.status;
+    if (answer?.type === "opaqueredirect") {
+      return [-1, "TypeError: Zoom answered with a redirect, which the gateway does not follow"];
+    }
     if (!Number.isInteger(status) || status < 100 || status > 599) {
       return [-1, "TypeError: fetch gave something that is not a Response"];
     }
@@ -89,6 +92,9 @@ export async function exchange(fetchFn, url, method, headers, body, timeoutMs, k
       return [0, "timeout"];
     }
     const answerText = typeof text === "string" ? text : "";
+    if (answerText.length > MAX_ANSWER_BYTES) {
+      return [-1, "RangeError: the answer is too large"];
+    }
     if (keep && status >= 200 && status < 300) {
       const value = keepable(answerText);
       if (value !== undefined) {

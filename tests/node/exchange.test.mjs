@@ -59,3 +59,14 @@ test("timeouts and failures are outcomes, never exceptions", async () => {
   }, true);
   assert.ok(long[1].length <= 4096);
 });
+
+test("answers past 16 MiB are refused, with or without a Content-Length", async () => {
+  const huge = "x".repeat(16 * 1024 * 1024 + 1);
+  const outcome = await send(answer(huge), true);
+  assert.deepEqual(outcome, [-1, "RangeError: the answer is too large"]);
+  const claimed = await send(
+    async () => new Response("{}", { headers: { "content-length": String(64 * 1024 * 1024) } }),
+    true,
+  );
+  assert.deepEqual(claimed, [-1, "RangeError: the answer is too large"]);
+});
