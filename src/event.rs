@@ -134,7 +134,15 @@ pub fn parse(event_json: &str) -> Result<Call, Invalid> {
         Err(json::NotJson::Malformed) => return Err(Invalid::new("event", "not valid JSON")),
         Ok(_) => {}
     }
-    let event = json::parse(event_json).ok_or_else(|| Invalid::new("event", "not valid JSON"))?;
+    // The check above accepts what JSON's grammar allows; the parser also refuses numbers
+    // beyond a double's range and escapes that leave half of a UTF-16 surrogate pair (which
+    // JSON.stringify writes for such strings).
+    let event = json::parse(event_json).ok_or_else(|| {
+        Invalid::new(
+            "event",
+            "holds a number out of range or a string with an unpaired UTF-16 surrogate",
+        )
+    })?;
     let Value::Object(event) = event else {
         return Err(Invalid::new(
             "event",
@@ -376,6 +384,15 @@ mod tests {
             let err = parse(json).unwrap_err();
             assert!(err.0.starts_with(expected), "{json}: {}", err.0);
         }
+    }
+
+    #[test]
+    fn an_unpaired_surrogate_is_named() {
+        let json = r#"{"APIName":"CREATE_MEETING","body":{"token":"t","topic":"\ud800x"}}"#;
+        assert_eq!(
+            parse(json).unwrap_err().0,
+            "event: holds a number out of range or a string with an unpaired UTF-16 surrogate"
+        );
     }
 
     #[test]
