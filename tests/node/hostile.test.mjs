@@ -135,3 +135,18 @@ test("many calls at once are answered independently", async () => {
   );
   assert.deepEqual(envelopes.map((e) => e.body.id), ids);
 });
+
+test("a code that is part of the word 'redacted' cannot hang the call", async () => {
+  for (const code of ["reda", "cted", "redacted", "acte"]) {
+    const fetch = async () =>
+      new Response(JSON.stringify({ reason: `Invalid authorization code ${code}`, error: "invalid_request" }), {
+        status: 400,
+      });
+    const envelope = await handle(
+      { APIName: "GET_ACCESS_TOKEN", body: { code, redirect_uri: "https://app.example/cb" } },
+      { ...config, fetch },
+    );
+    assert.equal(envelope.error, 1);
+    assert.ok(!envelope.msg.replaceAll("[redacted]", " ").includes(code), envelope.msg);
+  }
+});
