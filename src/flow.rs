@@ -105,8 +105,7 @@ async fn meeting<T: Transport>(call: MeetingCall, config: &Config, transport: &T
             Ok(response) => response,
             Err(error) => return unreachable_zoom(&error, &redactor, renewed),
         };
-        let keep_body = matches!(call.api, ApiName::CreateMeeting | ApiName::GetMeeting);
-        match zoom::read_api_answer(response, keep_body, &redactor) {
+        match zoom::read_api_answer(response, request.answer_to_caller, &redactor) {
             ApiAnswer::Success(body) => {
                 return Envelope::success(success_msg(call.api), renewed, body);
             }
