@@ -256,9 +256,6 @@ fn hide_pair(redactor: &mut Redactor, pair: &Renewed) {
 /// error page could quote back.
 fn hide_config(redactor: &mut Redactor, config: &Config) {
     if let Some(secret) = &config.client_secret {
-        redactor.hide(secret.secret());
-        if let Some(id) = &config.client_id {
-            redactor.hide(&zoom::basic_credentials(id, secret));
-        }
+        redactor.hide_client(config.client_id.as_deref().unwrap_or_default(), secret);
     }
 }
