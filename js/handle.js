@@ -1,6 +1,9 @@
 // The package's `handle`: turns whatever JS values arrive into JSON text for the wasm flow,
 // and makes sure the promise resolves to an envelope, whatever happens.
-import { handleJson } from "./zoom_gateway.js";
+import { resume, start } from "./zoom_gateway.js";
+import { drive } from "./drive.js";
+
+const gateway = { start, resume };
 
 const CONFIG_KEYS = [
   "ZOOM_CLIENT_ID",
@@ -91,11 +94,7 @@ export function makeHandle(ready) {
       return failure(1, `zoom-gateway could not load its wasm module (${nameOf(error)})`);
     }
     try {
-      const [text, kept] = await handleJson(eventJson, configText(config), customFetch(config));
-      const envelope = JSON.parse(text);
-      // Zoom's answer, parsed and checked on this side already, in the place left for it.
-      if (kept !== undefined && envelope.error === 0) envelope.body = kept;
-      return envelope;
+      return await drive(gateway, eventJson, configText(config), customFetch(config));
     } catch (error) {
       return failure(1, `zoom-gateway failed unexpectedly (${nameOf(error)})`);
     }

@@ -27,7 +27,7 @@ echo "==> wasm-opt -Oz"
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
   "$out/zoom_gateway_bg.wasm" -o "$out/zoom_gateway_bg.wasm"
 
-cp js/authorize.js js/handle.js js/node.js js/workerd.js js/browser.js js/index.d.ts js/package.json README.md "$out/"
+cp js/authorize.js js/drive.js js/handle.js js/node.js js/workerd.js js/browser.js js/index.d.ts js/package.json README.md "$out/"
 rm -rf pkg.old
 [ -d pkg ] && mv pkg pkg.old
 mv "$out" pkg

@@ -16,6 +16,7 @@ pub mod json;
 mod renewal;
 mod rules;
 pub mod secret;
+pub mod steps;
 pub mod zoom;
 
 #[cfg(target_arch = "wasm32")]

@@ -123,7 +123,7 @@ fn check_envelope(want: &Value, envelope: &Value) -> Vec<String> {
         problems.push(format!("envelope {envelope} does not match {want}"));
     }
     // Contract shape: a code from 0 to 3 and a string msg, always.
-    if !envelope["error"].as_u64().is_some_and(|c| c <= 3) || !envelope["msg"].is_string() {
+    if envelope["error"].as_u64().is_none_or(|c| c > 3) || !envelope["msg"].is_string() {
         problems.push("envelope lacks error or msg".to_owned());
     }
     problems

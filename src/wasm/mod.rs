@@ -1,20 +1,42 @@
-//! The JS boundary: the export the npm package wraps, and a transport over `fetch`.
+//! The JS boundary: the flow's steps (see [`crate::steps`]) as two exports, which the npm
+//! package's `handle` drives with `fetch`.
 
-mod fetch;
-
-use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-pub use fetch::FetchTransport;
+use crate::steps::{self, Outcome};
 
-/// Handles an event and settings given as JSON text; resolves to `[envelope, kept]`: the
-/// envelope as JSON text and, when the transport kept Zoom's answer on the JS side, that
-/// answer, which belongs in the envelope's `body`. `fetch`, when a function, replaces the
-/// global `fetch`. The package's `handle` wraps this.
-#[wasm_bindgen(js_name = handleJson)]
-pub async fn handle_json(event: String, config: String, fetch: JsValue) -> Array {
-    let transport = FetchTransport::new(fetch.dyn_into::<Function>().ok());
-    let envelope = crate::handle_json(&event, &config, &transport).await;
-    Array::of2(&JsValue::from_str(&envelope), &transport.kept_answer())
+/// Begins a call: an event and settings as JSON text, and the host's clock (`Date.now()`).
+/// Returns the first step as JSON text: a request to send, a pause, or the envelope.
+#[wasm_bindgen]
+pub fn start(event: String, config: String, now: f64) -> String {
+    steps::start(event, config, now)
+}
+
+/// Hands call `call` the outcome of its last step (see [`Outcome`]) and the host's clock.
+/// Returns the next step as JSON text.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn resume(
+    call: u32,
+    now: f64,
+    status: i32,
+    text: Option<String>,
+    retry_after: Option<String>,
+    rate_limit_type: Option<String>,
+    kept: bool,
+) -> String {
+    let outcome = Outcome {
+        status,
+        text,
+        retry_after,
+        rate_limit_type,
+        kept,
+    };
+    steps::resume(call, now, outcome)
+}
+
+/// Calls in progress, waiting for their host: for watching that none are left behind.
+#[wasm_bindgen(js_name = callsInProgress)]
+pub fn calls_in_progress() -> u32 {
+    u32::try_from(steps::in_progress()).unwrap_or(u32::MAX)
 }

@@ -1,14 +1,23 @@
-//! The real `fetch` transport against the local Zoom simulator on 127.0.0.1, shared by the
-//! Node and the headless Chromium suites. `scripts/wasm-tests.sh` starts the simulator and
-//! passes its address (and a port nothing listens on) at compile time.
+//! The package's two halves together, the wasm steps and js/drive.js with the host's real
+//! `fetch`, against the local Zoom simulator on 127.0.0.1; shared by the Node and the headless
+//! Chromium suites. `scripts/wasm-tests.sh` starts the simulator and passes its address (and a
+//! port nothing listens on) at compile time.
 
+use js_sys::{Array, Object, Promise, Reflect};
 use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
-use zoom_gateway::wasm::FetchTransport;
-use zoom_gateway::{HttpRequest, Method, Transport};
+use zoom_gateway::steps::{self, Outcome};
 
 const SIM: Option<&str> = option_env!("ZOOM_SIM_URL");
 const CLOSED_PORT: Option<&str> = option_env!("ZOOM_CLOSED_PORT");
+
+#[wasm_bindgen(module = "/js/drive.js")]
+extern "C" {
+    fn drive(gateway: &Object, event: &str, config: &str, fetch: &JsValue) -> Promise;
+    fn exchange(fetch: &JsValue, step: &JsValue) -> Promise;
+}
 
 fn sim() -> &'static str {
     SIM.expect("ZOOM_SIM_URL is not set: run scripts/wasm-tests.sh, which starts the simulator")
@@ -25,36 +34,70 @@ fn config(timeout_ms: u32) -> String {
     .to_string()
 }
 
-async fn control(path: &str, body: Value) -> Value {
-    let request = HttpRequest {
-        method: Method::Post,
-        url: format!("{}/_sim/{path}", sim()),
-        headers: vec![("content-type", "application/json".to_owned())],
-        body: Some(body.to_string()),
-        answer_to_caller: false,
-    };
-    let response = FetchTransport::new(None)
-        .send(&request, 5_000)
-        .await
-        .expect("the simulator answers its control API");
-    serde_json::from_str(&response.body).unwrap_or(Value::Null)
+fn js(value: &Value) -> JsValue {
+    js_sys::JSON::parse(&value.to_string()).expect("JSON for JS")
 }
 
-/// What the package's `handle` does: the envelope, with the answer the transport kept on
-/// the JS side put in its `body`.
+fn rust(value: &JsValue) -> Value {
+    let text = js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|text| text.as_string())
+        .expect("a value JSON can write");
+    serde_json::from_str(&text).expect("JSON")
+}
+
+/// A request to the simulator's control API, through the same `exchange` the steps use.
+async fn control(path: &str, body: Value) -> Value {
+    let step = json!({
+        "fetch": format!("{}/_sim/{path}", sim()),
+        "method": "POST",
+        "headers": { "content-type": "application/json" },
+        "body": body.to_string(),
+        "timeout": 5_000,
+        "keep": false,
+    });
+    let outcome = JsFuture::from(exchange(&JsValue::UNDEFINED, &js(&step)))
+        .await
+        .expect("exchange never rejects");
+    let outcome = Array::from(&outcome);
+    assert_eq!(
+        outcome.get(0).as_f64(),
+        Some(200.0),
+        "the simulator answers its control API"
+    );
+    serde_json::from_str(&outcome.get(1).as_string().unwrap_or_default()).unwrap_or(Value::Null)
+}
+
+/// What the package's `handle` does: js/drive.js driving this module's steps.
 async fn handle(event: Value, config: &str) -> Value {
-    let transport = FetchTransport::new(None);
-    let text = zoom_gateway::handle_json(&event.to_string(), config, &transport).await;
-    let mut envelope: Value = serde_json::from_str(&text).expect("the envelope is JSON");
-    let kept = transport.kept_answer();
-    if !kept.is_undefined() {
-        let kept = js_sys::JSON::stringify(&kept)
-            .ok()
-            .and_then(|text| text.as_string())
-            .expect("the kept answer is JSON");
-        envelope["body"] = serde_json::from_str(&kept).expect("the kept answer is JSON");
-    }
-    envelope
+    let start = Closure::<dyn Fn(String, String, f64) -> String>::new(steps::start);
+    let resume = Closure::<
+        dyn Fn(u32, f64, i32, Option<String>, Option<String>, Option<String>, bool) -> String,
+    >::new(
+        |call, now, status, text, retry_after, rate_limit_type, kept| {
+            let outcome = Outcome {
+                status,
+                text,
+                retry_after,
+                rate_limit_type,
+                kept,
+            };
+            steps::resume(call, now, outcome)
+        },
+    );
+    let gateway = Object::new();
+    Reflect::set(&gateway, &"start".into(), start.as_ref()).expect("an object");
+    Reflect::set(&gateway, &"resume".into(), resume.as_ref()).expect("an object");
+    let envelope = JsFuture::from(drive(
+        &gateway,
+        &event.to_string(),
+        config,
+        &JsValue::UNDEFINED,
+    ))
+    .await
+    .expect("drive resolves to the envelope");
+    assert_eq!(steps::in_progress(), 0, "no call is left waiting");
+    rust(&envelope)
 }
 
 async fn session() -> (String, String) {

@@ -1,12 +1,17 @@
-// One HTTP exchange for the gateway's wasm transport: the timer, the abort, fetch, the status,
-// the headers the flow reads and the body, in one call across the boundary instead of dozens.
-// It never throws and never rejects: every outcome is an array the Rust side reads.
-//   [status, body, retryAfter, rateLimitType, kept]   an answer
+// Drives one call of the gateway's flow: the wasm module plans each step and reads each
+// outcome (the exports `start` and `resume`); this side sends the requests with `fetch` and
+// keeps the time. Every step is JSON text: a request, a pause, or at last the envelope.
+// No imports: the wasm test suites load this file as it is.
+
+// `exchange` is one HTTP exchange as a step asks for it: the timer, the abort, fetch, the
+// status, the headers the flow reads and the body. It never throws and never rejects: every
+// outcome is an array, handed back to the flow as it is.
+//   [status, text, retryAfter, rateLimitType, kept]   an answer
 //   [0, "timeout"]                                    no whole answer in time
 //   [-1, description]                                 a failure, described without the request
-// With `keep`, a 2xx answer that is a JSON object with no integer that could pass 2^53 is
-// parsed here and left in `holder.body` for the caller (kept = true, body ""), instead of
-// crossing into wasm to be checked and back out to be parsed: JSON.parse is the check.
+// With `step.keep`, a 2xx answer that is a JSON object with no integer that could pass 2^53 is
+// parsed here and handed back as `kept` (text undefined), instead of crossing into wasm to be
+// checked and back out to be parsed: JSON.parse is the check.
 
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 const TIMED_OUT = Symbol("timed out");
@@ -53,10 +58,10 @@ function keepable(text) {
   }
 }
 
-export async function exchange(fetchFn, url, method, headers, body, timeoutMs, keep, holder) {
+export async function exchange(fetchFn, { fetch: url, method, headers, body, timeout, keep }) {
   let timer;
   const deadline = new Promise((resolve) => {
-    timer = setTimeout(resolve, timeoutMs, TIMED_OUT);
+    timer = setTimeout(resolve, timeout, TIMED_OUT);
   });
   let controller;
   try {
@@ -98,11 +103,10 @@ export async function exchange(fetchFn, url, method, headers, body, timeoutMs, k
     if (keep && status >= 200 && status < 300) {
       const value = keepable(answerText);
       if (value !== undefined) {
-        holder.body = value;
-        return [status, "", header("retry-after"), header("x-ratelimit-type"), true];
+        return [status, undefined, header("retry-after"), header("x-ratelimit-type"), value];
       }
     }
-    return [status, answerText, header("retry-after"), header("x-ratelimit-type"), false];
+    return [status, answerText, header("retry-after"), header("x-ratelimit-type"), undefined];
   } catch (error) {
     return [-1, describe(error)];
   } finally {
@@ -110,6 +114,47 @@ export async function exchange(fetchFn, url, method, headers, body, timeoutMs, k
   }
 }
 
-export function sleep(ms) {
+export function pause(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+const STEP = '{"call":';
+
+/** A step's text as a value: a request's body follows its JSON after a line break. */
+export function readStep(text) {
+  if (text.startsWith(STEP)) {
+    const cut = text.indexOf("\n");
+    if (cut >= 0) {
+      const step = JSON.parse(text.slice(0, cut));
+      step.body = text.slice(cut + 1);
+      return step;
+    }
+  }
+  return JSON.parse(text);
+}
+
+/**
+ * The envelope for an event and settings given as JSON text. `gateway` holds the module's
+ * `start` and `resume`; `fetchFn`, when a function, replaces the global `fetch`. Rejects only
+ * when the module itself fails (a trap); the caller turns that into an envelope.
+ */
+export async function drive(gateway, eventJson, configJson, fetchFn) {
+  let step = readStep(gateway.start(eventJson, configJson, Date.now()));
+  let kept;
+  while (step.call !== undefined) {
+    let text;
+    if (step.sleep !== undefined) {
+      await pause(step.sleep);
+      text = gateway.resume(step.call, Date.now(), 0, undefined, undefined, undefined, false);
+    } else {
+      const [status, body, retryAfter, rateLimitType, value] = await exchange(fetchFn, step);
+      kept = value;
+      const isKept = value !== undefined;
+      text = gateway.resume(step.call, Date.now(), status, body, retryAfter, rateLimitType, isKept);
+    }
+    step = readStep(text);
+  }
+  // Zoom's answer, parsed and checked on this side already, in the place left for it.
+  if (kept !== undefined && step.error === 0) step.body = kept;
+  return step;
 }
