@@ -92,9 +92,26 @@ pub async fn renew<T: Transport>(
         }
     }
 
+    let leading = Leading(&key);
     let outcome = obtain(renewal, config, transport, redactor).await;
     settle(&key, &outcome, transport.now_ms());
+    drop(leading);
     outcome
+}
+
+/// A refresh this call leads. Should the call be dropped before the outcome arrives (its host
+/// stopped driving it), the refresh is withdrawn, so that later calls with the same token
+/// lead their own rather than wait for one that will never settle.
+struct Leading<'a>(&'a str);
+
+impl Drop for Leading<'_> {
+    fn drop(&mut self) {
+        let _ = SHARED.try_with(|shared| {
+            if let Ok(mut shared) = shared.try_borrow_mut() {
+                shared.retain(|entry| entry.key != self.0 || entry.outcome.is_some());
+            }
+        });
+    }
 }
 
 /// One request to the token endpoint.

@@ -16,7 +16,10 @@
 //! would cost on every call, and leaves one string across the boundary each way per step.
 //!
 //! Time is the host's: every step passes its clock, and the flow reads that value while the
-//! step runs.
+//! step runs. A host that stops driving a call (a Worker request cancelled mid-call, say)
+//! leaves it waiting here; once it is a minute past its step's own time limit, the next
+//! [`start`] drops it. Call numbers carry a serial number, so that a host coming back late
+//! reaches no one rather than the call that took the slot.
 
 use std::cell::{Cell, RefCell};
 use std::fmt::Write;
@@ -65,6 +68,9 @@ impl Outcome {
     }
 }
 
+/// How long past a step's own time limit the host may take to report its outcome.
+const GRACE_MS: f64 = 60_000.0;
+
 /// What a call in progress and its host share: the next step to hand out, the outcome
 /// handed in, and the host's clock.
 struct Exchange {
@@ -72,6 +78,9 @@ struct Exchange {
     next: RefCell<String>,
     outcome: RefCell<Option<Outcome>>,
     now_ms: Cell<f64>,
+    /// When the host is overdue with the outcome of the last step: past it, the call counts
+    /// as abandoned (a Worker request cancelled mid-call, say) and is dropped.
+    overdue_ms: Cell<f64>,
 }
 
 impl Exchange {
@@ -84,7 +93,9 @@ impl Exchange {
         .await
     }
 
-    fn ask(&self, write: impl FnOnce(&mut String)) {
+    fn ask(&self, wait_ms: u32, write: impl FnOnce(&mut String)) {
+        self.overdue_ms
+            .set(self.now_ms.get() + f64::from(wait_ms) + GRACE_MS);
         let mut next = self.next.borrow_mut();
         next.clear();
         next.push_str("{\"call\":");
@@ -103,7 +114,7 @@ impl Transport for Driven {
         request: &HttpRequest,
         timeout_ms: u32,
     ) -> Result<HttpResponse, TransportError> {
-        self.0.ask(|out| {
+        self.0.ask(timeout_ms, |out| {
             out.push_str(",\"fetch\":");
             push_string(out, &request.url);
             out.push_str(",\"method\":\"");
@@ -137,7 +148,7 @@ impl Transport for Driven {
     }
 
     async fn sleep(&self, ms: u32) {
-        self.0.ask(|out| {
+        self.0.ask(ms, |out| {
             out.push_str(",\"sleep\":");
             push_number(out, ms);
         });
@@ -162,29 +173,51 @@ struct Running {
 }
 
 thread_local! {
-    /// Calls waiting for their host, by call number (an index; freed slots are reused).
+    /// Calls waiting for their host, in the slot their number names (freed slots are reused).
     static RUNNING: RefCell<Vec<Option<Running>>> = const { RefCell::new(Vec::new()) };
+    static SERIAL: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A call's number is its slot in the low 16 bits and a serial number above them.
+const SLOT_MASK: u32 = 0xFFFF;
+
+fn slot_of(call: u32) -> usize {
+    (call & SLOT_MASK) as usize
 }
 
 /// Begins handling an event given as JSON text with settings given as JSON text, at the
 /// host's time `now_ms`; answers with the first step.
 pub fn start(event_json: String, config_json: String, now_ms: f64) -> String {
-    let call = RUNNING
+    drop(abandoned(now_ms));
+    let slot = RUNNING
         .try_with(|running| {
             let running = running.try_borrow().ok()?;
             let free = running.iter().position(Option::is_none);
-            u32::try_from(free.unwrap_or(running.len())).ok()
+            u32::try_from(free.unwrap_or(running.len()))
+                .ok()
+                .filter(|slot| *slot <= SLOT_MASK)
         })
         .ok()
         .flatten();
-    let Some(call) = call else {
-        return internal("zoom-gateway could not keep track of the call");
+    let Some(slot) = slot else {
+        return internal("zoom-gateway has too many calls in progress");
     };
+    // The slot and a serial number: a host that comes back late with the number of a call
+    // that was dropped reaches no one, not the call that has its slot now.
+    let serial = SERIAL
+        .try_with(|serial| {
+            let next = serial.get().wrapping_add(1);
+            serial.set(next);
+            next
+        })
+        .unwrap_or(0);
+    let call = (serial << 16) | slot;
     let exchange = Rc::new(Exchange {
         call,
         next: RefCell::new(String::new()),
         outcome: RefCell::new(None),
         now_ms: Cell::new(now_ms),
+        overdue_ms: Cell::new(f64::INFINITY),
     });
     let transport = Driven(Rc::clone(&exchange));
     let flow: Flow =
@@ -198,7 +231,11 @@ pub fn resume(call: u32, now_ms: f64, outcome: Outcome) -> String {
     let running = RUNNING
         .try_with(|running| {
             let mut running = running.try_borrow_mut().ok()?;
-            running.get_mut(call as usize)?.take()
+            let slot = running.get_mut(slot_of(call))?;
+            match slot {
+                Some(running) if running.exchange.call == call => slot.take(),
+                _ => None,
+            }
         })
         .ok()
         .flatten();
@@ -221,7 +258,7 @@ fn advance(mut running: Running) -> String {
                 // The flow waits only for the host; anything else would never end.
                 return internal("zoom-gateway's flow stopped without a step");
             }
-            let call = running.exchange.call as usize;
+            let call = slot_of(running.exchange.call);
             let kept = RUNNING
                 .try_with(|slots| {
                     let mut slots = slots.try_borrow_mut().ok()?;
@@ -243,6 +280,26 @@ fn advance(mut running: Running) -> String {
             }
         }
     }
+}
+
+/// Takes out the calls whose host is overdue, to be dropped by the caller once the registry
+/// is no longer borrowed (dropping a call may touch other state, never this registry).
+fn abandoned(now_ms: f64) -> Vec<Running> {
+    RUNNING
+        .try_with(|running| {
+            let Ok(mut running) = running.try_borrow_mut() else {
+                return Vec::new();
+            };
+            running
+                .iter_mut()
+                .filter(|slot| {
+                    slot.as_ref()
+                        .is_some_and(|call| call.exchange.overdue_ms.get() < now_ms)
+                })
+                .filter_map(Option::take)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Calls in progress: for watching that none are left behind.

@@ -205,7 +205,7 @@ fn events_refused_at_once_have_no_steps() {
 }
 
 #[test]
-fn calls_in_progress_have_their_own_numbers_and_numbers_are_reused() {
+fn calls_in_progress_have_their_own_numbers_and_slots_are_reused() {
     let first = call_of(&read(&steps::start(get("acc-1"), config(), NOW)));
     let second = call_of(&read(&steps::start(get("acc-2"), config(), NOW)));
     assert_ne!(first, second);
@@ -219,7 +219,12 @@ fn calls_in_progress_have_their_own_numbers_and_numbers_are_reused() {
     ));
     assert_eq!(envelope["zoom"]["code"], 3001);
     let third = call_of(&read(&steps::start(get("acc-3"), config(), NOW)));
-    assert_eq!(third, second, "a finished call's number is free again");
+    assert_eq!(
+        third & 0xFFFF,
+        second & 0xFFFF,
+        "a finished call's slot is free again"
+    );
+    assert_ne!(third, second, "under a number of its own");
     let envelope = read(&steps::resume(first, NOW, answer(200, MEETING)));
     assert_eq!(envelope["error"], 0);
     steps::resume(third, NOW, answer(0, ""));
@@ -241,4 +246,69 @@ fn unknown_or_finished_calls_are_an_envelope_not_a_panic() {
     steps::resume(call, NOW, answer(200, MEETING));
     let again = read(&steps::resume(call, NOW, answer(200, MEETING)));
     assert_eq!(again["error"], 1);
+}
+
+#[test]
+fn a_call_its_host_stopped_driving_is_dropped_once_overdue() {
+    let first = read(&steps::start(get("acc-1"), config(), NOW));
+    let first_call = call_of(&first);
+    // Its request may take 5 s, and the host gets another minute to say how it went.
+    let within = read(&steps::start(get("acc-2"), config(), NOW + 64_000.0));
+    assert_eq!(steps::in_progress(), 2);
+    let later = read(&steps::start(get("acc-3"), config(), NOW + 65_001.0));
+    assert_eq!(
+        steps::in_progress(),
+        2,
+        "the first call is gone, the third is new"
+    );
+    assert_eq!(
+        call_of(&later) & 0xFFFF,
+        first_call & 0xFFFF,
+        "the third has its slot"
+    );
+    // Its host, back at last, reaches no one: not the call that has its slot now.
+    let envelope = read(&steps::resume(first_call, NOW, answer(200, MEETING)));
+    assert_eq!(
+        envelope["msg"],
+        "zoom-gateway has no call in progress with this number"
+    );
+    assert_eq!(steps::in_progress(), 2);
+    for step in [within, later] {
+        let envelope = read(&steps::resume(call_of(&step), NOW, answer(200, MEETING)));
+        assert_eq!(envelope["error"], 0);
+    }
+    assert_eq!(steps::in_progress(), 0);
+}
+
+#[test]
+fn a_refresh_whose_leader_was_dropped_does_not_keep_others_waiting() {
+    let event = |token: &str| {
+        json!({ "APIName": "GET_MEETING",
+                "body": { "token": token, "refresh_token": "ref-shared", "meetingId": 1 } })
+        .to_string()
+    };
+    let expired = r#"{"code":124,"message":"Invalid access token."}"#;
+
+    // The leader asks for the refresh, and its host never answers.
+    let leader = call_of(&read(&steps::start(event("acc-a"), config(), NOW)));
+    let refresh = read(&steps::resume(leader, NOW, answer(401, expired)));
+    assert_eq!(refresh["fetch"], "https://zoom.test/oauth/token");
+
+    // Meanwhile a call with the same refresh token waits for it.
+    let waiter = call_of(&read(&steps::start(event("acc-b"), config(), NOW)));
+    let waiting = read(&steps::resume(waiter, NOW, answer(401, expired)));
+    assert_eq!(waiting, json!({ "call": waiter, "sleep": 20 }));
+    let gave_up = read(&steps::resume(waiter, NOW + 6_000.0, Outcome::default()));
+    assert_eq!(gave_up["error"], 1, "{gave_up}");
+
+    // Long after, the leader is dropped, and a new call leads its own refresh.
+    let late = call_of(&read(&steps::start(
+        event("acc-c"),
+        config(),
+        NOW + 70_000.0,
+    )));
+    let next = read(&steps::resume(late, NOW + 70_000.0, answer(401, expired)));
+    assert_eq!(next["fetch"], "https://zoom.test/oauth/token", "{next}");
+    steps::resume(late, NOW + 70_000.0, answer(0, ""));
+    assert_eq!(steps::in_progress(), 0);
 }
