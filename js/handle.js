@@ -46,21 +46,39 @@ function eventText(event) {
   }
 }
 
+function setting(config, key) {
+  let value;
+  try {
+    value = config[key];
+  } catch {
+    return undefined;
+  }
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+// The settings last handed to the module, key by key. A deployment passes the same ones on
+// every call; when nothing changed, none are sent (undefined), and the module uses those it
+// read before, which spares writing, copying and comparing them each time.
+const sent = new Array(CONFIG_KEYS.length);
+let sentBefore = false;
+
 function configText(config) {
+  const readable = config !== null && (typeof config === "object" || typeof config === "function");
+  let changed = !sentBefore;
+  const values = new Array(CONFIG_KEYS.length);
+  for (let i = 0; i < CONFIG_KEYS.length; i += 1) {
+    values[i] = readable ? setting(config, CONFIG_KEYS[i]) : undefined;
+    if (values[i] !== sent[i]) changed = true;
+  }
+  if (!changed) return undefined;
   const picked = {};
-  if (config === null || (typeof config !== "object" && typeof config !== "function")) {
-    return "{}";
+  for (let i = 0; i < CONFIG_KEYS.length; i += 1) {
+    sent[i] = values[i];
+    if (values[i] !== undefined) picked[CONFIG_KEYS[i]] = values[i];
   }
-  for (const key of CONFIG_KEYS) {
-    let value;
-    try {
-      value = config[key];
-    } catch {
-      continue;
-    }
-    if (typeof value === "string") picked[key] = value;
-    else if (typeof value === "number" && Number.isFinite(value)) picked[key] = String(value);
-  }
+  sentBefore = true;
   return JSON.stringify(picked);
 }
 
@@ -94,6 +112,7 @@ export function makeHandle(ready) {
       return failure(1, `zoom-gateway could not load its wasm module (${nameOf(error)})`);
     }
     try {
+      // The settings are read here, just before `start` takes them: nothing runs in between.
       return await drive(gateway, eventJson, configText(config), customFetch(config));
     } catch (error) {
       return failure(1, `zoom-gateway failed unexpectedly (${nameOf(error)})`);

@@ -40,34 +40,51 @@ pub async fn handle_json<T: Transport>(
     config_json: &str,
     transport: &T,
 ) -> String {
+    handle_with(event_json, Some(config_json), transport).await
+}
+
+/// [`handle_json`], where `None` stands for the settings of the call before.
+pub(crate) async fn handle_with<T: Transport>(
+    event_json: &str,
+    config_json: Option<&str>,
+    transport: &T,
+) -> String {
     match settings(config_json) {
         Ok(config) => flow::handle(event_json, &config, transport).await.to_json(),
         Err(msg) => Envelope::invalid(msg).to_json(),
     }
 }
 
+type Settings = Result<Rc<Config>, String>;
+
 thread_local! {
     /// The settings last read, by their text: a deployment passes the same ones every call.
-    static LAST_SETTINGS: RefCell<Option<(String, Rc<Config>)>> = const { RefCell::new(None) };
+    static LAST_SETTINGS: RefCell<Option<(String, Settings)>> = const { RefCell::new(None) };
 }
 
-fn settings(config_json: &str) -> Result<Rc<Config>, String> {
+/// The settings in `config_json`, or with `None` those of the call before (the package's JS
+/// passes none when they are unchanged, sparing the copy and the comparison).
+fn settings(config_json: Option<&str>) -> Settings {
     // `try_*` forms: a cache out of reach only means reading the settings again.
     let known = LAST_SETTINGS
-        .try_with(|last| match last.try_borrow().as_deref() {
-            Ok(Some((text, config))) if text == config_json => Some(Rc::clone(config)),
+        .try_with(|last| match (last.try_borrow().as_deref(), config_json) {
+            (Ok(Some((text, settings))), Some(given)) if text == given => Some(settings.clone()),
+            (Ok(Some((_, settings))), None) => Some(settings.clone()),
             _ => None,
         })
         .ok()
         .flatten();
-    if let Some(config) = known {
-        return Ok(config);
+    if let Some(settings) = known {
+        return settings;
     }
-    let config = Rc::new(Config::from_json(config_json)?);
+    let Some(config_json) = config_json else {
+        return Err("config: none given, and none from an earlier call".to_owned());
+    };
+    let settings = Config::from_json(config_json).map(Rc::new);
     let _ = LAST_SETTINGS.try_with(|last| {
         if let Ok(mut last) = last.try_borrow_mut() {
-            *last = Some((config_json.to_owned(), Rc::clone(&config)));
+            *last = Some((config_json.to_owned(), settings.clone()));
         }
     });
-    Ok(config)
+    settings
 }

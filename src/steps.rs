@@ -185,9 +185,9 @@ fn slot_of(call: u32) -> usize {
     (call & SLOT_MASK) as usize
 }
 
-/// Begins handling an event given as JSON text with settings given as JSON text, at the
-/// host's time `now_ms`; answers with the first step.
-pub fn start(event_json: String, config_json: String, now_ms: f64) -> String {
+/// Begins handling an event given as JSON text with settings given as JSON text (`None`: the
+/// same as the call before), at the host's time `now_ms`; answers with the first step.
+pub fn start(event_json: String, config_json: Option<String>, now_ms: f64) -> String {
     drop(abandoned(now_ms));
     let slot = RUNNING
         .try_with(|running| {
@@ -220,8 +220,9 @@ pub fn start(event_json: String, config_json: String, now_ms: f64) -> String {
         overdue_ms: Cell::new(f64::INFINITY),
     });
     let transport = Driven(Rc::clone(&exchange));
-    let flow: Flow =
-        Box::pin(async move { crate::handle_json(&event_json, &config_json, &transport).await });
+    let flow: Flow = Box::pin(async move {
+        crate::handle_with(&event_json, config_json.as_deref(), &transport).await
+    });
     advance(Running { flow, exchange })
 }
 

@@ -53,7 +53,7 @@ fn call_of(step: &Value) -> u32 {
 
 #[test]
 fn a_get_is_one_request_step_then_the_envelope() {
-    let step = read(&steps::start(get("acc-1"), config(), NOW));
+    let step = read(&steps::start(get("acc-1"), Some(config()), NOW));
     assert_eq!(
         step["fetch"],
         "https://api.zoom.test/v2/meetings/85746065432"
@@ -77,7 +77,7 @@ fn a_create_carries_its_fields_after_a_line_break_unescaped() {
     let event = json!({ "APIName": "CREATE_MEETING", "body": {
         "token": "acc-1", "refresh_token": "ref-1", "userId": "me",
         "topic": "two\nlines \"quoted\"", "agenda": "é ☃", "duration": 30 } });
-    let text = steps::start(event.to_string(), config(), NOW);
+    let text = steps::start(event.to_string(), Some(config()), NOW);
     let (head, body) = text.split_once('\n').expect("a body follows the step");
     assert!(!head.contains('\n'));
     let step: Value = serde_json::from_str(head).expect("the step's JSON");
@@ -97,7 +97,7 @@ fn a_create_carries_its_fields_after_a_line_break_unescaped() {
 
 #[test]
 fn a_retry_is_a_pause_step_then_the_request_again() {
-    let step = read(&steps::start(get("acc-1"), config(), NOW));
+    let step = read(&steps::start(get("acc-1"), Some(config()), NOW));
     let call = call_of(&step);
     let pause = read(&steps::resume(call, NOW + 5.0, answer(503, "{}")));
     assert_eq!(pause, json!({ "call": call, "sleep": 200 }));
@@ -111,7 +111,7 @@ fn a_retry_is_a_pause_step_then_the_request_again() {
 
 #[test]
 fn an_expired_token_becomes_a_refresh_then_the_call_with_the_new_token() {
-    let step = read(&steps::start(get("acc-old"), config(), NOW));
+    let step = read(&steps::start(get("acc-old"), Some(config()), NOW));
     let call = call_of(&step);
     let refresh = read(&steps::resume(
         call,
@@ -143,9 +143,9 @@ fn an_expired_token_becomes_a_refresh_then_the_call_with_the_new_token() {
 fn the_hosts_clock_decides_whether_a_jwt_is_renewed_first() {
     // A JWT whose payload is {"exp":1800000030}: 30 s after NOW.
     let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE4MDAwMDAwMzB9.c2ln";
-    let soon = read(&steps::start(get(jwt), config(), NOW));
+    let soon = read(&steps::start(get(jwt), Some(config()), NOW));
     assert_eq!(soon["fetch"], "https://zoom.test/oauth/token");
-    let earlier = read(&steps::start(get(jwt), config(), NOW - 3_600_000.0));
+    let earlier = read(&steps::start(get(jwt), Some(config()), NOW - 3_600_000.0));
     assert_eq!(
         earlier["fetch"],
         "https://api.zoom.test/v2/meetings/85746065432"
@@ -162,11 +162,11 @@ fn the_hosts_clock_decides_whether_a_jwt_is_renewed_first() {
 
 #[test]
 fn timeouts_and_failures_end_the_call_with_secrets_redacted() {
-    let step = read(&steps::start(get("acc-secret-1"), config(), NOW));
+    let step = read(&steps::start(get("acc-secret-1"), Some(config()), NOW));
     let envelope = read(&steps::resume(call_of(&step), NOW, answer(0, "")));
     assert_eq!(envelope["msg"], "Zoom did not answer in time (timeout)");
 
-    let step = read(&steps::start(get("acc-secret-1"), config(), NOW));
+    let step = read(&steps::start(get("acc-secret-1"), Some(config()), NOW));
     let call = call_of(&step);
     // A failure is retried (GET is idempotent), and the message never holds the token.
     let mut text = steps::resume(call, NOW, answer(-1, "TypeError: acc-secret-1 refused"));
@@ -182,7 +182,7 @@ fn timeouts_and_failures_end_the_call_with_secrets_redacted() {
 
 #[test]
 fn an_answer_the_host_kept_leaves_a_place_in_the_envelope() {
-    let step = read(&steps::start(get("acc-1"), config(), NOW));
+    let step = read(&steps::start(get("acc-1"), Some(config()), NOW));
     let outcome = Outcome {
         status: 200,
         kept: true,
@@ -196,18 +196,18 @@ fn an_answer_the_host_kept_leaves_a_place_in_the_envelope() {
 #[test]
 fn events_refused_at_once_have_no_steps() {
     for event in ["", "{", r#"{"APIName":"NOPE","body":{}}"#] {
-        let envelope = read(&steps::start(event.to_owned(), config(), NOW));
+        let envelope = read(&steps::start(event.to_owned(), Some(config()), NOW));
         assert_eq!(envelope["error"], 3, "{event}");
     }
-    let envelope = read(&steps::start(get("acc-1"), "[".to_owned(), NOW));
+    let envelope = read(&steps::start(get("acc-1"), Some("[".to_owned()), NOW));
     assert_eq!(envelope["error"], 3);
     assert_eq!(steps::in_progress(), 0);
 }
 
 #[test]
 fn calls_in_progress_have_their_own_numbers_and_slots_are_reused() {
-    let first = call_of(&read(&steps::start(get("acc-1"), config(), NOW)));
-    let second = call_of(&read(&steps::start(get("acc-2"), config(), NOW)));
+    let first = call_of(&read(&steps::start(get("acc-1"), Some(config()), NOW)));
+    let second = call_of(&read(&steps::start(get("acc-2"), Some(config()), NOW)));
     assert_ne!(first, second);
     assert_eq!(steps::in_progress(), 2);
 
@@ -218,7 +218,7 @@ fn calls_in_progress_have_their_own_numbers_and_slots_are_reused() {
         answer(404, r#"{"code":3001,"message":"Meeting does not exist"}"#),
     ));
     assert_eq!(envelope["zoom"]["code"], 3001);
-    let third = call_of(&read(&steps::start(get("acc-3"), config(), NOW)));
+    let third = call_of(&read(&steps::start(get("acc-3"), Some(config()), NOW)));
     assert_eq!(
         third & 0xFFFF,
         second & 0xFFFF,
@@ -241,7 +241,7 @@ fn unknown_or_finished_calls_are_an_envelope_not_a_panic() {
             "zoom-gateway has no call in progress with this number"
         );
     }
-    let step = read(&steps::start(get("acc-1"), config(), NOW));
+    let step = read(&steps::start(get("acc-1"), Some(config()), NOW));
     let call = call_of(&step);
     steps::resume(call, NOW, answer(200, MEETING));
     let again = read(&steps::resume(call, NOW, answer(200, MEETING)));
@@ -250,12 +250,12 @@ fn unknown_or_finished_calls_are_an_envelope_not_a_panic() {
 
 #[test]
 fn a_call_its_host_stopped_driving_is_dropped_once_overdue() {
-    let first = read(&steps::start(get("acc-1"), config(), NOW));
+    let first = read(&steps::start(get("acc-1"), Some(config()), NOW));
     let first_call = call_of(&first);
     // Its request may take 5 s, and the host gets another minute to say how it went.
-    let within = read(&steps::start(get("acc-2"), config(), NOW + 64_000.0));
+    let within = read(&steps::start(get("acc-2"), Some(config()), NOW + 64_000.0));
     assert_eq!(steps::in_progress(), 2);
-    let later = read(&steps::start(get("acc-3"), config(), NOW + 65_001.0));
+    let later = read(&steps::start(get("acc-3"), Some(config()), NOW + 65_001.0));
     assert_eq!(
         steps::in_progress(),
         2,
@@ -290,12 +290,12 @@ fn a_refresh_whose_leader_was_dropped_does_not_keep_others_waiting() {
     let expired = r#"{"code":124,"message":"Invalid access token."}"#;
 
     // The leader asks for the refresh, and its host never answers.
-    let leader = call_of(&read(&steps::start(event("acc-a"), config(), NOW)));
+    let leader = call_of(&read(&steps::start(event("acc-a"), Some(config()), NOW)));
     let refresh = read(&steps::resume(leader, NOW, answer(401, expired)));
     assert_eq!(refresh["fetch"], "https://zoom.test/oauth/token");
 
     // Meanwhile a call with the same refresh token waits for it.
-    let waiter = call_of(&read(&steps::start(event("acc-b"), config(), NOW)));
+    let waiter = call_of(&read(&steps::start(event("acc-b"), Some(config()), NOW)));
     let waiting = read(&steps::resume(waiter, NOW, answer(401, expired)));
     assert_eq!(waiting, json!({ "call": waiter, "sleep": 20 }));
     let gave_up = read(&steps::resume(waiter, NOW + 6_000.0, Outcome::default()));
@@ -304,11 +304,49 @@ fn a_refresh_whose_leader_was_dropped_does_not_keep_others_waiting() {
     // Long after, the leader is dropped, and a new call leads its own refresh.
     let late = call_of(&read(&steps::start(
         event("acc-c"),
-        config(),
+        Some(config()),
         NOW + 70_000.0,
     )));
     let next = read(&steps::resume(late, NOW + 70_000.0, answer(401, expired)));
     assert_eq!(next["fetch"], "https://zoom.test/oauth/token", "{next}");
     steps::resume(late, NOW + 70_000.0, answer(0, ""));
     assert_eq!(steps::in_progress(), 0);
+}
+
+#[test]
+fn no_settings_means_those_of_the_call_before() {
+    let other = json!({ "ZOOM_API_BASE": "https://other.zoom.test/v2" }).to_string();
+    let step = read(&steps::start(get("acc-1"), Some(other), NOW));
+    assert_eq!(
+        step["fetch"],
+        "https://other.zoom.test/v2/meetings/85746065432"
+    );
+    steps::resume(call_of(&step), NOW, answer(200, MEETING));
+    let step = read(&steps::start(get("acc-1"), None, NOW));
+    assert_eq!(
+        step["fetch"],
+        "https://other.zoom.test/v2/meetings/85746065432"
+    );
+    steps::resume(call_of(&step), NOW, answer(200, MEETING));
+
+    // Settings that were refused stay refused.
+    let refused = read(&steps::start(
+        get("acc-1"),
+        Some(r#"{"ZOOM_TIMEOUT_MS":"soon"}"#.to_owned()),
+        NOW,
+    ));
+    assert_eq!(refused["error"], 3);
+    let again = read(&steps::start(get("acc-1"), None, NOW));
+    assert_eq!(again, refused);
+}
+
+#[test]
+fn no_settings_on_the_first_call_is_an_envelope() {
+    // Each test runs on a thread of its own, with nothing read before.
+    let envelope = read(&steps::start(get("acc-1"), None, NOW));
+    assert_eq!(envelope["error"], 3);
+    assert_eq!(
+        envelope["msg"],
+        "config: none given, and none from an earlier call"
+    );
 }

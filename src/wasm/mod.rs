@@ -5,10 +5,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::steps::{self, Outcome};
 
-/// Begins a call: an event and settings as JSON text, and the host's clock (`Date.now()`).
-/// Returns the first step as JSON text: a request to send, a pause, or the envelope.
+/// Begins a call: an event and settings as JSON text (`undefined`: the same settings as the
+/// call before), and the host's clock (`Date.now()`). Returns the first step as JSON text: a
+/// request to send, a pause, or the envelope.
 #[wasm_bindgen]
-pub fn start(event: String, config: String, now: f64) -> String {
+pub fn start(event: String, config: Option<String>, now: f64) -> String {
     steps::start(event, config, now)
 }
 

@@ -70,7 +70,7 @@ async fn control(path: &str, body: Value) -> Value {
 
 /// What the package's `handle` does: js/drive.js driving this module's steps.
 async fn handle(event: Value, config: &str) -> Value {
-    let start = Closure::<dyn Fn(String, String, f64) -> String>::new(steps::start);
+    let start = Closure::<dyn Fn(String, Option<String>, f64) -> String>::new(steps::start);
     let resume = Closure::<
         dyn Fn(u32, f64, i32, Option<String>, Option<String>, Option<String>, bool) -> String,
     >::new(
