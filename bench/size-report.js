@@ -3,8 +3,8 @@
 // (cargo install twiggy) and a .wasm that keeps its names:
 //   bash bench/profile-build.sh && node bench/size-report.js [FILE] [--json]
 // With LTO, generic code is inlined where it is used, so a crate's figure is what carries its
-// symbol's name, not all the code it brought: the flow's async state machine, for one, is
-// mostly filed under js_sys's `future_to_promise` closure that drives it.
+// symbol's name, not all the code it brought: the flow's state machine, for one, is mostly
+// filed under the closure in `steps::start` that holds it.
 import { execFileSync } from "node:child_process";
 
 const DEFAULT_FILE = new URL("./.profile-pkg/zoom_gateway_bg.wasm", import.meta.url).pathname;
