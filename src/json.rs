@@ -302,6 +302,70 @@ fn quote(text: &str, spans: &[(usize, usize)]) -> Option<String> {
     Some(out)
 }
 
+/// The text of the value of member `name` of the object `text`, at the top level only (the
+/// last one, should the name repeat, as `JSON.parse` takes it); `None` when `text` is not a
+/// JSON object or has no such member. Keys are compared as written, so a name spelled with
+/// escapes is not found. Nothing is allocated: a JWT's `exp` is read this way on every call.
+pub fn top_level_member<'a>(text: &'a str, name: &str) -> Option<&'a str> {
+    check(text).ok()?;
+    let bytes = text.as_bytes();
+    let mut i = skip_space(bytes, 0);
+    if bytes.get(i) != Some(&b'{') {
+        return None;
+    }
+    i = skip_space(bytes, i + 1);
+    let mut found = None;
+    while bytes.get(i) == Some(&b'"') {
+        let key_end = string(bytes, i).ok()?;
+        let raw_key = bytes.get(i + 1..key_end - 1)?;
+        let start = key(bytes, i).ok()?;
+        let end = skip_value(bytes, start)?;
+        if raw_key == name.as_bytes() {
+            found = text.get(start..end);
+        }
+        i = skip_space(bytes, end);
+        if bytes.get(i) != Some(&b',') {
+            break;
+        }
+        i = skip_space(bytes, i + 1);
+    }
+    found
+}
+
+/// The end of the value starting at `i`, in text already checked to be JSON.
+fn skip_value(bytes: &[u8], mut i: usize) -> Option<usize> {
+    match bytes.get(i)? {
+        b'"' => string(bytes, i).ok(),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            loop {
+                match bytes.get(i)? {
+                    b'"' => {
+                        i = string(bytes, i).ok()?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            return Some(i + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+        }
+        b'-' | b'0'..=b'9' => number(bytes, i).ok().map(|(end, _)| end),
+        _ => {
+            while bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
+                i += 1;
+            }
+            Some(i)
+        }
+    }
+}
+
 /// A non-negative whole number.
 pub fn as_u64(value: &Value) -> Option<u64> {
     match value {

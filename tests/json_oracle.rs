@@ -120,3 +120,62 @@ fn the_verdict_matches_serde_json_on_broken_and_random_text() {
         })
         .unwrap();
 }
+
+/// `json::top_level_member` against serde_json: the member's value, at the top level only.
+fn serde_member(text: &str, name: &str) -> Option<Value> {
+    match serde_json::from_str::<Value>(text).ok()? {
+        Value::Object(map) => map.get(name).cloned(),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_top_level_member_is_what_serde_json_finds() {
+    let names = prop::sample::select(vec!["exp", "", "a", "é", "iat"]);
+    let objects = prop::collection::btree_map(
+        prop_oneof![names.clone().prop_map(str::to_owned), any::<String>()],
+        any_value(),
+        0..8,
+    )
+    .prop_map(|map| Value::Object(map.into_iter().collect()));
+    let texts = prop_oneof![
+        3 => objects.prop_map(|value| value.to_string()),
+        1 => objects_pretty(),
+        1 => mutated(),
+    ];
+    runner(3_000)
+        .run(&(texts, names), |(text, name)| {
+            let found = json::top_level_member(&text, name)
+                .map(|raw| serde_json::from_str::<Value>(raw).expect("a member's text is JSON"));
+            prop_assert_eq!(found, serde_member(&text, name), "{}", text);
+            Ok(())
+        })
+        .expect("the member matches serde_json's");
+}
+
+fn objects_pretty() -> impl Strategy<Value = String> {
+    prop::collection::btree_map(any::<String>(), any_value(), 0..6).prop_map(|map| {
+        serde_json::to_string_pretty(&Value::Object(map.into_iter().collect())).expect("JSON")
+    })
+}
+
+#[test]
+fn a_top_level_member_is_the_last_of_its_name_and_never_a_nested_one() {
+    let cases: [(&str, Option<&str>); 9] = [
+        (r#"{"exp":1,"exp":2}"#, Some("2")),
+        (r#"{"a":{"exp":1},"b":[{"exp":2}]}"#, None),
+        (r#"{"a":"exp","b":"\"exp\":3"}"#, None),
+        (
+            r#"{ "x" : [1, {"y": "}"}] , "exp" : 1.8e9 }"#,
+            Some("1.8e9"),
+        ),
+        (r#"{"exp":null}"#, Some("null")),
+        (r#"[{"exp":1}]"#, None),
+        (r#"{"exp":1"#, None),
+        (r#""exp""#, None),
+        ("", None),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(json::top_level_member(text, "exp"), expected, "{text}");
+    }
+}
