@@ -14,6 +14,10 @@
 // checked and back out to be parsed: JSON.parse is the check.
 
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+// A refusal's body is read for Zoom's code and message, a few hundred bytes; more only costs
+// wasm memory, which never shrinks.
+const MAX_REFUSAL_CHARS = 64 * 1024;
+const MAX_DESCRIPTION_CHARS = 1024 * 1024;
 const TIMED_OUT = Symbol("timed out");
 
 function describe(error) {
@@ -23,8 +27,11 @@ function describe(error) {
     const cause = error?.cause;
     const detail = typeof cause?.code === "string" ? cause.code : cause?.message;
     const text = typeof detail === "string" ? `${name}: ${message} (${detail})` : `${name}: ${message}`;
-    // The flow redacts and cuts again; this only bounds what crosses into wasm.
-    return text.slice(0, 4096);
+    // Only bounds what crosses into wasm: the flow redacts, then cuts to 300 characters. Cut
+    // here, a secret quoted near the end could leave a piece the flow cannot recognise, and
+    // at this length any such piece lies far beyond those 300 once the copies before it are
+    // redacted.
+    return text.slice(0, MAX_DESCRIPTION_CHARS);
   } catch {
     return "Error: a failure that could not be described";
   }
@@ -48,11 +55,33 @@ export function mayHoldBigInteger(text) {
   return false;
 }
 
+// As deeply as the module lets an answer nest (json::MAX_DEPTH); deeper ones go to it, and it
+// refuses them, so that a hostile answer never hands the caller a value that JSON.stringify
+// cannot write back. Walking the parsed value costs about a twelfth of parsing it.
+const MAX_ANSWER_DEPTH = 128;
+
+function deeperThan(value, levels) {
+  if (levels === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const item = value[i];
+      if (item !== null && typeof item === "object" && deeperThan(item, levels - 1)) return true;
+    }
+  } else {
+    for (const key in value) {
+      const item = value[key];
+      if (item !== null && typeof item === "object" && deeperThan(item, levels - 1)) return true;
+    }
+  }
+  return false;
+}
+
 function keepable(text) {
   if (mayHoldBigInteger(text)) return undefined;
   try {
     const value = JSON.parse(text);
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? value : undefined;
+    const isObject = value !== null && typeof value === "object" && !Array.isArray(value);
+    return isObject && !deeperThan(value, MAX_ANSWER_DEPTH) ? value : undefined;
   } catch {
     return undefined;
   }
@@ -106,7 +135,8 @@ export async function exchange(fetchFn, { fetch: url, method, headers, body, tim
         return [status, undefined, header("retry-after"), header("x-ratelimit-type"), value];
       }
     }
-    return [status, answerText, header("retry-after"), header("x-ratelimit-type"), undefined];
+    const passed = status >= 300 ? answerText.slice(0, MAX_REFUSAL_CHARS) : answerText;
+    return [status, passed, header("retry-after"), header("x-ratelimit-type"), undefined];
   } catch (error) {
     return [-1, describe(error)];
   } finally {
@@ -138,19 +168,27 @@ export function readStep(text) {
  * `start` and `resume`; `fetchFn`, when a function, replaces the global `fetch`. Rejects only
  * when the module itself fails (a trap); the caller turns that into an envelope.
  */
+// The host's clock for the flow: wall time that only moves forward (the time origin plus a
+// monotonic count), so that a clock set back or forward mid-call (NTP, a laptop waking) neither
+// stretches nor cuts deadlines, pauses and the window in which a refreshed pair is shared.
+const clock =
+  typeof performance === "object" && typeof performance?.now === "function" && Number.isFinite(performance.timeOrigin)
+    ? () => performance.timeOrigin + performance.now()
+    : Date.now;
+
 export async function drive(gateway, eventJson, configJson, fetchFn) {
-  let step = readStep(gateway.start(eventJson, configJson, Date.now()));
+  let step = readStep(gateway.start(eventJson, configJson, clock()));
   let kept;
   while (step.call !== undefined) {
     let text;
     if (step.sleep !== undefined) {
       await pause(step.sleep);
-      text = gateway.resume(step.call, Date.now(), 0, undefined, undefined, undefined, false);
+      text = gateway.resume(step.call, clock(), 0, undefined, undefined, undefined, false);
     } else {
       const [status, body, retryAfter, rateLimitType, value] = await exchange(fetchFn, step);
       kept = value;
       const isKept = value !== undefined;
-      text = gateway.resume(step.call, Date.now(), status, body, retryAfter, rateLimitType, isKept);
+      text = gateway.resume(step.call, clock(), status, body, retryAfter, rateLimitType, isKept);
     }
     step = readStep(text);
   }

@@ -115,6 +115,8 @@ export function makeHandle(ready) {
       // The settings are read here, just before `start` takes them: nothing runs in between.
       return await drive(gateway, eventJson, configText(config), customFetch(config));
     } catch (error) {
+      // The module may not have read the settings: send them again next time.
+      sentBefore = false;
       return failure(1, `zoom-gateway failed unexpectedly (${nameOf(error)})`);
     }
   };

@@ -11,7 +11,7 @@ use crate::secret::{AccessToken, AuthCode, CodeVerifier, RefreshToken};
 pub const MAX_EVENT_BYTES: usize = 1 << 20;
 
 /// How deeply an event may nest; Zoom's own bodies need five levels at most.
-const MAX_DEPTH: usize = 32;
+const MAX_DEPTH: usize = json::SHALLOW;
 
 /// Keys of `body` that the gateway reads itself and never forwards in a JSON body.
 const GATEWAY_KEYS: [&str; 8] = [
@@ -137,7 +137,7 @@ pub fn parse(event_json: &str) -> Result<Call, Invalid> {
     // The check above accepts what JSON's grammar allows; the parser also refuses numbers
     // beyond a double's range and escapes that leave half of a UTF-16 surrogate pair (which
     // JSON.stringify writes for such strings).
-    let event = json::parse(event_json).ok_or_else(|| {
+    let event = json::parse_checked(event_json).ok_or_else(|| {
         Invalid::new(
             "event",
             "holds a number out of range or a string with an unpaired UTF-16 surrogate",

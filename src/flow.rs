@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::envelope::{Code, Envelope, Renewed};
-use crate::event::{self, ApiName, Call, Grant, MeetingCall};
+use crate::event::{self, ApiName, Call, Grant, Invalid, MeetingCall};
 use crate::http::{HttpRequest, HttpResponse, Transport, TransportError};
 use crate::renewal::{self, Renewal};
 use crate::secret::{self, Redactor};
@@ -16,7 +16,16 @@ const BACKOFF_MS: f64 = 200.0;
 
 /// Handles an event given as JSON text and returns the envelope.
 pub async fn handle<T: Transport>(event_json: &str, config: &Config, transport: &T) -> Envelope {
-    match event::parse(event_json) {
+    run(event::parse(event_json), config, transport).await
+}
+
+/// Handles an event already read, or says why it was refused.
+pub async fn run<T: Transport>(
+    event: Result<Call, Invalid>,
+    config: &Config,
+    transport: &T,
+) -> Envelope {
+    match event {
         Ok(Call::Login(grant)) => login(&grant, config, transport).await,
         Ok(Call::Meeting(call)) => meeting(call, config, transport).await,
         Err(invalid) => Envelope::invalid(invalid.0),

@@ -3,8 +3,19 @@
 
 pub use miniserde::json::{Array, Number, Object, Value};
 
-/// Reads JSON text into a value; `None` if it is not JSON.
+/// Reads JSON text into a value; `None` if it is not JSON or nests deeper than 32 levels.
+/// Everything the gateway reads this way (settings, Zoom's refusals and token answers, a JWT's
+/// claims) is flat; the bound keeps a hostile answer from filling memory with empty levels.
 pub fn parse(text: &str) -> Option<Value> {
+    check_nested(text, SHALLOW).ok()?;
+    parse_checked(text)
+}
+
+/// How deeply [`parse`] lets a text nest.
+pub const SHALLOW: usize = 32;
+
+/// [`parse`] for a text whose nesting was bounded already.
+pub fn parse_checked(text: &str) -> Option<Value> {
     miniserde::json::from_str(text).ok()
 }
 

@@ -40,22 +40,13 @@ pub async fn handle_json<T: Transport>(
     config_json: &str,
     transport: &T,
 ) -> String {
-    handle_with(event_json, Some(config_json), transport).await
-}
-
-/// [`handle_json`], where `None` stands for the settings of the call before.
-pub(crate) async fn handle_with<T: Transport>(
-    event_json: &str,
-    config_json: Option<&str>,
-    transport: &T,
-) -> String {
-    match settings(config_json) {
+    match settings(Some(config_json)) {
         Ok(config) => flow::handle(event_json, &config, transport).await.to_json(),
         Err(msg) => Envelope::invalid(msg).to_json(),
     }
 }
 
-type Settings = Result<Rc<Config>, String>;
+pub(crate) type Settings = Result<Rc<Config>, String>;
 
 thread_local! {
     /// The settings last read, by their text: a deployment passes the same ones every call.
@@ -64,7 +55,7 @@ thread_local! {
 
 /// The settings in `config_json`, or with `None` those of the call before (the package's JS
 /// passes none when they are unchanged, sparing the copy and the comparison).
-fn settings(config_json: Option<&str>) -> Settings {
+pub(crate) fn settings(config_json: Option<&str>) -> Settings {
     // `try_*` forms: a cache out of reach only means reading the settings again.
     let known = LAST_SETTINGS
         .try_with(|last| match (last.try_borrow().as_deref(), config_json) {

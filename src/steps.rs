@@ -74,7 +74,7 @@ const GRACE_MS: f64 = 60_000.0;
 /// What a call in progress and its host share: the next step to hand out, the outcome
 /// handed in, and the host's clock.
 struct Exchange {
-    call: u32,
+    call: f64,
     next: RefCell<String>,
     outcome: RefCell<Option<Outcome>>,
     now_ms: Cell<f64>,
@@ -99,7 +99,8 @@ impl Exchange {
         let mut next = self.next.borrow_mut();
         next.clear();
         next.push_str("{\"call\":");
-        push_number(&mut next, self.call);
+        // A whole number below 2^48 (see `Registry`), written as one.
+        let _ = write!(next, "{}", self.call as u64);
         write(&mut next);
         next.push('}');
     }
@@ -170,48 +171,68 @@ type Flow = Pin<Box<dyn Future<Output = String>>>;
 struct Running {
     flow: Flow,
     exchange: Rc<Exchange>,
+    slot: usize,
+}
+
+/// Calls waiting for their host. A call's number is its slot plus a serial number times 2^16
+/// (below 2^48, so exact as a JS number): a host that comes back late with the number of a
+/// call that was dropped reaches no one, not the call that has its slot now.
+struct Registry {
+    slots: Vec<Option<Running>>,
+    /// Slots no call holds, to be used again.
+    free: Vec<usize>,
+    serial: u32,
+    /// When to look for abandoned calls next: at most once a second, so that a start costs
+    /// the same with ten calls in progress or fifty thousand.
+    next_sweep_ms: f64,
 }
 
 thread_local! {
-    /// Calls waiting for their host, in the slot their number names (freed slots are reused).
-    static RUNNING: RefCell<Vec<Option<Running>>> = const { RefCell::new(Vec::new()) };
-    static SERIAL: Cell<u32> = const { Cell::new(0) };
+    static REGISTRY: RefCell<Registry> = const {
+        RefCell::new(Registry { slots: Vec::new(), free: Vec::new(), serial: 0, next_sweep_ms: 0.0 })
+    };
 }
 
-/// A call's number is its slot in the low 16 bits and a serial number above them.
-const SLOT_MASK: u32 = 0xFFFF;
+/// Calls in progress at most, the slots a number can name.
+const SLOTS: usize = 1 << 16;
+const SWEEP_EVERY_MS: f64 = 1_000.0;
 
-fn slot_of(call: u32) -> usize {
-    (call & SLOT_MASK) as usize
+/// Runs `f` on the registry; `None` if it is out of reach (never expected: nothing here
+/// re-enters it).
+fn registry<R>(f: impl FnOnce(&mut Registry) -> R) -> Option<R> {
+    REGISTRY
+        .try_with(|registry| registry.try_borrow_mut().ok().map(|mut r| f(&mut r)))
+        .ok()
+        .flatten()
 }
 
 /// Begins handling an event given as JSON text with settings given as JSON text (`None`: the
 /// same as the call before), at the host's time `now_ms`; answers with the first step.
 pub fn start(event_json: String, config_json: Option<String>, now_ms: f64) -> String {
-    drop(abandoned(now_ms));
-    let slot = RUNNING
-        .try_with(|running| {
-            let running = running.try_borrow().ok()?;
-            let free = running.iter().position(Option::is_none);
-            u32::try_from(free.unwrap_or(running.len()))
-                .ok()
-                .filter(|slot| *slot <= SLOT_MASK)
-        })
-        .ok()
-        .flatten();
-    let Some(slot) = slot else {
+    // The settings are read first, whatever happens next: the host counts on the module
+    // having them when it sends none the next time.
+    let settings = crate::settings(config_json.as_deref());
+    drop(config_json);
+    drop(sweep(now_ms));
+
+    let taken = registry(|registry| {
+        let slot = match registry.free.pop() {
+            Some(slot) => slot,
+            None if registry.slots.len() < SLOTS => {
+                registry.slots.push(None);
+                registry.slots.len() - 1
+            }
+            None => return None,
+        };
+        registry.serial = registry.serial.wrapping_add(1);
+        Some((
+            slot,
+            f64::from(registry.serial) * SLOTS as f64 + slot as f64,
+        ))
+    });
+    let Some((slot, call)) = taken.flatten() else {
         return internal("zoom-gateway has too many calls in progress");
     };
-    // The slot and a serial number: a host that comes back late with the number of a call
-    // that was dropped reaches no one, not the call that has its slot now.
-    let serial = SERIAL
-        .try_with(|serial| {
-            let next = serial.get().wrapping_add(1);
-            serial.set(next);
-            next
-        })
-        .unwrap_or(0);
-    let call = (serial << 16) | slot;
     let exchange = Rc::new(Exchange {
         call,
         next: RefCell::new(String::new()),
@@ -221,26 +242,40 @@ pub fn start(event_json: String, config_json: Option<String>, now_ms: f64) -> St
     });
     let transport = Driven(Rc::clone(&exchange));
     let flow: Flow = Box::pin(async move {
-        crate::handle_with(&event_json, config_json.as_deref(), &transport).await
+        let config = match settings {
+            Ok(config) => config,
+            Err(msg) => return Envelope::invalid(msg).to_json(),
+        };
+        let event = crate::event::parse(&event_json);
+        // The event's text is not needed once read; a call may wait a long time.
+        drop(event_json);
+        crate::flow::run(event, &config, &transport).await.to_json()
     });
-    advance(Running { flow, exchange })
+    advance(Running {
+        flow,
+        exchange,
+        slot,
+    })
 }
 
 /// Hands call `call` the outcome of its last step, at the host's time `now_ms`; answers with
 /// the next step.
-pub fn resume(call: u32, now_ms: f64, outcome: Outcome) -> String {
-    let running = RUNNING
-        .try_with(|running| {
-            let mut running = running.try_borrow_mut().ok()?;
-            let slot = running.get_mut(slot_of(call))?;
-            match slot {
-                Some(running) if running.exchange.call == call => slot.take(),
-                _ => None,
-            }
-        })
-        .ok()
-        .flatten();
-    let Some(running) = running else {
+pub fn resume(call: f64, now_ms: f64, outcome: Outcome) -> String {
+    let running = registry(|registry| {
+        // Only whole numbers below 2^48 name a call; the cast of anything else is never used.
+        let slot = if call >= 0.0 && call < (SLOTS as f64) * 4_294_967_296.0 && call.fract() == 0.0
+        {
+            (call as u64 % SLOTS as u64) as usize
+        } else {
+            return None;
+        };
+        let held = registry.slots.get_mut(slot)?;
+        match held {
+            Some(running) if running.exchange.call == call => held.take(),
+            _ => None,
+        }
+    });
+    let Some(running) = running.flatten() else {
         return internal("zoom-gateway has no call in progress with this number");
     };
     running.exchange.now_ms.set(now_ms);
@@ -251,67 +286,56 @@ pub fn resume(call: u32, now_ms: f64, outcome: Outcome) -> String {
 /// Runs the call until it waits for the host again or is over.
 fn advance(mut running: Running) -> String {
     let mut context = Context::from_waker(Waker::noop());
-    match running.flow.as_mut().poll(&mut context) {
-        Poll::Ready(envelope) => envelope,
-        Poll::Pending => {
-            let next = running.exchange.next.take();
-            if next.is_empty() {
-                // The flow waits only for the host; anything else would never end.
-                return internal("zoom-gateway's flow stopped without a step");
+    let slot = running.slot;
+    if let Poll::Ready(envelope) = running.flow.as_mut().poll(&mut context) {
+        drop(running);
+        registry(|registry| registry.free.push(slot));
+        return envelope;
+    }
+    let next = running.exchange.next.take();
+    let kept = !next.is_empty()
+        && registry(|registry| match registry.slots.get_mut(slot) {
+            Some(held @ None) => {
+                *held = Some(running);
+                true
             }
-            let call = slot_of(running.exchange.call);
-            let kept = RUNNING
-                .try_with(|slots| {
-                    let mut slots = slots.try_borrow_mut().ok()?;
-                    if call == slots.len() {
-                        slots.push(None);
-                    }
-                    let slot = slots.get_mut(call)?;
-                    if slot.is_some() {
-                        return None;
-                    }
-                    *slot = Some(running);
-                    Some(())
-                })
-                .ok()
-                .flatten();
-            match kept {
-                Some(()) => next,
-                None => internal("zoom-gateway could not keep track of the call"),
-            }
-        }
+            _ => false,
+        }) == Some(true);
+    if kept {
+        next
+    } else {
+        // The flow waits only for the host, and its slot is its own: neither can fail.
+        registry(|registry| registry.free.push(slot));
+        internal("zoom-gateway could not keep track of the call")
     }
 }
 
 /// Takes out the calls whose host is overdue, to be dropped by the caller once the registry
 /// is no longer borrowed (dropping a call may touch other state, never this registry).
-fn abandoned(now_ms: f64) -> Vec<Running> {
-    RUNNING
-        .try_with(|running| {
-            let Ok(mut running) = running.try_borrow_mut() else {
-                return Vec::new();
-            };
-            running
-                .iter_mut()
-                .filter(|slot| {
-                    slot.as_ref()
-                        .is_some_and(|call| call.exchange.overdue_ms.get() < now_ms)
-                })
-                .filter_map(Option::take)
-                .collect()
-        })
-        .unwrap_or_default()
+fn sweep(now_ms: f64) -> Vec<Running> {
+    registry(|registry| {
+        if now_ms < registry.next_sweep_ms {
+            return Vec::new();
+        }
+        registry.next_sweep_ms = now_ms + SWEEP_EVERY_MS;
+        let mut gone = Vec::new();
+        for (slot, held) in registry.slots.iter_mut().enumerate() {
+            if held
+                .as_ref()
+                .is_some_and(|call| call.exchange.overdue_ms.get() < now_ms)
+            {
+                gone.extend(held.take());
+                registry.free.push(slot);
+            }
+        }
+        gone
+    })
+    .unwrap_or_default()
 }
 
 /// Calls in progress: for watching that none are left behind.
 pub fn in_progress() -> usize {
-    RUNNING
-        .try_with(|running| {
-            running
-                .try_borrow()
-                .map_or(0, |running| running.iter().flatten().count())
-        })
-        .unwrap_or(0)
+    registry(|registry| registry.slots.len() - registry.free.len()).unwrap_or(0)
 }
 
 fn internal(msg: &str) -> String {

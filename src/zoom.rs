@@ -296,7 +296,7 @@ pub fn read_api_answer(response: HttpResponse, keep_body: bool, redactor: &Redac
             // Edit and delete answer nothing; a page in their place is a proxy, not Zoom.
             return match json::check(&response.body) {
                 Ok(_) => ApiAnswer::Success(Body::Empty),
-                Err(_) => ApiAnswer::Failed(not_json(status)),
+                Err(why) => ApiAnswer::Failed(not_json(status, why)),
             };
         }
         // A meeting is an object; anything else would give the caller a body of another shape.
@@ -305,7 +305,8 @@ pub fn read_api_answer(response: HttpResponse, keep_body: bool, redactor: &Redac
             Ok(rewritten) if is_object => {
                 ApiAnswer::Success(Body::Zoom(rewritten.unwrap_or(response.body)))
             }
-            _ => ApiAnswer::Failed(not_json(status)),
+            Ok(_) => ApiAnswer::Failed(not_json(status, json::NotJson::Malformed)),
+            Err(why) => ApiAnswer::Failed(not_json(status, why)),
         };
     }
 
@@ -321,11 +322,15 @@ pub fn read_api_answer(response: HttpResponse, keep_body: bool, redactor: &Redac
     }
 }
 
-fn not_json(status: u16) -> ZoomError {
+fn not_json(status: u16, why: json::NotJson) -> ZoomError {
     ZoomError {
         status,
         code: None,
-        message: "a body that is not a JSON object".to_owned(),
+        message: match why {
+            json::NotJson::TooDeep => "a JSON body nested too deeply (over 128 levels)",
+            json::NotJson::Malformed => "a body that is not a JSON object",
+        }
+        .to_owned(),
     }
 }
 

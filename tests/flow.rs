@@ -453,3 +453,42 @@ fn a_retry_after_too_far_away_is_not_waited_for() {
         assert_eq!(script.sent().len(), 1, "{value}");
     }
 }
+
+// ---- hostile answers
+
+#[test]
+fn a_deeply_nested_refusal_is_summarised_not_built() {
+    // Built, it would take a few dozen bytes of memory per level; refused, it costs a scan.
+    let deep = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
+    for status in [400, 401, 500] {
+        let script = Script::new([
+            Script::status(status, &deep),
+            Script::status(status, &deep),
+            Script::status(status, &deep),
+            Script::status(200, &deep),
+        ]);
+        let envelope = run(get("acc-1", None), &script);
+        assert_eq!(
+            envelope["error"],
+            if status == 401 { 2 } else { 1 },
+            "{envelope}"
+        );
+        let msg = envelope["msg"].as_str().unwrap_or_default();
+        assert!(msg.contains("a body that is not JSON"), "{status}: {msg}");
+    }
+    // A token endpoint answering the same: the refresh fails, nothing more.
+    let script = Script::new([
+        Script::status(401, r#"{"code":124,"message":"Invalid access token."}"#),
+        Script::status(200, &deep),
+    ]);
+    let envelope = run(get("acc-1", Some("ref-1")), &script);
+    assert_eq!(envelope["error"], 1, "{envelope}");
+}
+
+#[test]
+fn only_shallow_text_is_built_into_values() {
+    let nested = |levels: usize| format!("{}{}", "[".repeat(levels), "]".repeat(levels));
+    assert!(zoom_gateway::json::parse(&nested(32)).is_some());
+    assert!(zoom_gateway::json::parse(&nested(33)).is_none());
+    assert!(zoom_gateway::json::parse(&nested(200_000)).is_none());
+}

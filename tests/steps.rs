@@ -47,8 +47,13 @@ fn answer(status: i32, text: &str) -> Outcome {
     }
 }
 
-fn call_of(step: &Value) -> u32 {
-    step["call"].as_u64().expect("a step names its call") as u32
+fn call_of(step: &Value) -> f64 {
+    step["call"].as_f64().expect("a step names its call")
+}
+
+/// The slot a call's number names.
+fn slot(call: f64) -> u64 {
+    call as u64 % 65_536
 }
 
 #[test]
@@ -100,7 +105,7 @@ fn a_retry_is_a_pause_step_then_the_request_again() {
     let step = read(&steps::start(get("acc-1"), Some(config()), NOW));
     let call = call_of(&step);
     let pause = read(&steps::resume(call, NOW + 5.0, answer(503, "{}")));
-    assert_eq!(pause, json!({ "call": call, "sleep": 200 }));
+    assert_eq!(pause, json!({ "call": call as u64, "sleep": 200 }));
     let again = read(&steps::resume(call, NOW + 210.0, Outcome::default()));
     assert_eq!(again["fetch"], step["fetch"]);
     // The host's clock counts: the second attempt has what remains of the 5 s.
@@ -220,8 +225,8 @@ fn calls_in_progress_have_their_own_numbers_and_slots_are_reused() {
     assert_eq!(envelope["zoom"]["code"], 3001);
     let third = call_of(&read(&steps::start(get("acc-3"), Some(config()), NOW)));
     assert_eq!(
-        third & 0xFFFF,
-        second & 0xFFFF,
+        slot(third),
+        slot(second),
         "a finished call's slot is free again"
     );
     assert_ne!(third, second, "under a number of its own");
@@ -233,7 +238,16 @@ fn calls_in_progress_have_their_own_numbers_and_slots_are_reused() {
 
 #[test]
 fn unknown_or_finished_calls_are_an_envelope_not_a_panic() {
-    for call in [0, 7, u32::MAX] {
+    for call in [
+        0.0,
+        7.0,
+        4_294_967_295.0,
+        -1.0,
+        0.5,
+        f64::NAN,
+        f64::INFINITY,
+        1e300,
+    ] {
         let envelope = read(&steps::resume(call, NOW, answer(200, MEETING)));
         assert_eq!(envelope["error"], 1);
         assert_eq!(
@@ -262,8 +276,8 @@ fn a_call_its_host_stopped_driving_is_dropped_once_overdue() {
         "the first call is gone, the third is new"
     );
     assert_eq!(
-        call_of(&later) & 0xFFFF,
-        first_call & 0xFFFF,
+        slot(call_of(&later)),
+        slot(first_call),
         "the third has its slot"
     );
     // Its host, back at last, reaches no one: not the call that has its slot now.
@@ -297,7 +311,7 @@ fn a_refresh_whose_leader_was_dropped_does_not_keep_others_waiting() {
     // Meanwhile a call with the same refresh token waits for it.
     let waiter = call_of(&read(&steps::start(event("acc-b"), Some(config()), NOW)));
     let waiting = read(&steps::resume(waiter, NOW, answer(401, expired)));
-    assert_eq!(waiting, json!({ "call": waiter, "sleep": 20 }));
+    assert_eq!(waiting, json!({ "call": waiter as u64, "sleep": 20 }));
     let gave_up = read(&steps::resume(waiter, NOW + 6_000.0, Outcome::default()));
     assert_eq!(gave_up["error"], 1, "{gave_up}");
 
@@ -349,4 +363,37 @@ fn no_settings_on_the_first_call_is_an_envelope() {
         envelope["msg"],
         "config: none given, and none from an earlier call"
     );
+}
+
+#[test]
+fn settings_are_read_even_when_no_call_can_start() {
+    let a = json!({ "ZOOM_API_BASE": "https://a.zoom.test/v2" }).to_string();
+    let b = json!({ "ZOOM_API_BASE": "https://b.zoom.test/v2" }).to_string();
+    let mut calls = Vec::new();
+    loop {
+        let text = steps::start(get("acc-1"), Some(a.clone()), NOW);
+        let step = read(&text);
+        if step.get("call").is_none() {
+            assert_eq!(step["msg"], "zoom-gateway has too many calls in progress");
+            break;
+        }
+        calls.push(call_of(&step));
+    }
+    assert_eq!(calls.len(), 65_536);
+    assert_eq!(steps::in_progress(), 65_536);
+
+    // Refused for want of a slot, yet the settings it brought are the ones in force now.
+    let refused = read(&steps::start(get("acc-1"), Some(b), NOW));
+    assert_eq!(refused["error"], 1);
+    let first = calls.pop().expect("a call");
+    steps::resume(first, NOW, answer(200, MEETING));
+    let step = read(&steps::start(get("acc-1"), None, NOW));
+    assert_eq!(step["fetch"], "https://b.zoom.test/v2/meetings/85746065432");
+    calls.push(call_of(&step));
+
+    for call in calls {
+        let envelope = read(&steps::resume(call, NOW, answer(0, "")));
+        assert_eq!(envelope["msg"], "Zoom did not answer in time (timeout)");
+    }
+    assert_eq!(steps::in_progress(), 0);
 }

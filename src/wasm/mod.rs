@@ -18,7 +18,7 @@ pub fn start(event: String, config: Option<String>, now: f64) -> String {
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn resume(
-    call: u32,
+    call: f64,
     now: f64,
     status: i32,
     text: Option<String>,

@@ -29,6 +29,15 @@ test("a JSON object answer for the caller is kept on this side", async () => {
   assert.deepEqual(outcome[4], { id: 85746065432, topic: "x" });
 });
 
+test("a refusal's body crosses only as far as its first 64 KiB", async () => {
+  const long = `{"code":300,"message":"${"m".repeat(200_000)}"}`;
+  const outcome = await send(answer(long, 400), true);
+  assert.equal(outcome[0], 400);
+  assert.equal(outcome[1], long.slice(0, 64 * 1024));
+  const kept = await send(answer(`{"agenda":"${"a".repeat(200_000)}"}`, 200), true);
+  assert.equal(kept[4].agenda.length, 200_000, "answers for the caller are whole");
+});
+
 test("anything else crosses into wasm as text", async () => {
   for (const [text, keep, status] of [
     ['{"id":90071992547409930}', true, 200], // an integer JS would round
@@ -77,9 +86,9 @@ test("timeouts and failures are outcomes, never exceptions", async () => {
   assert.deepEqual(thrown, [-1, "TypeError: boom (ECONNRESET)"]);
   assert.equal((await send(async () => ({ status: "200" }), true))[0], -1);
   const long = await send(async () => {
-    throw new Error("x".repeat(100_000));
+    throw new Error("x".repeat(3 * 1024 * 1024));
   }, true);
-  assert.ok(long[1].length <= 4096);
+  assert.equal(long[1].length, 1024 * 1024, "a description is bounded before it crosses");
 });
 
 test("answers past 16 MiB are refused, with or without a Content-Length", async () => {

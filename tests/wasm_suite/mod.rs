@@ -72,7 +72,7 @@ async fn control(path: &str, body: Value) -> Value {
 async fn handle(event: Value, config: &str) -> Value {
     let start = Closure::<dyn Fn(String, Option<String>, f64) -> String>::new(steps::start);
     let resume = Closure::<
-        dyn Fn(u32, f64, i32, Option<String>, Option<String>, Option<String>, bool) -> String,
+        dyn Fn(f64, f64, i32, Option<String>, Option<String>, Option<String>, bool) -> String,
     >::new(
         |call, now, status, text, retry_after, rate_limit_type, kept| {
             let outcome = Outcome {
