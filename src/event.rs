@@ -3,6 +3,8 @@
 //! Everything here runs before any request, so a malformed event costs nothing but an
 //! envelope with code 3 whose `msg` names the field and the rule.
 
+use std::rc::Rc;
+
 use crate::json::{self, Object, Value};
 use crate::rules;
 use crate::secret::{AccessToken, AuthCode, CodeVerifier, RefreshToken};
@@ -116,8 +118,8 @@ pub struct MeetingCall {
     pub path: String,
     /// Query parameters, checked.
     pub query: Vec<(&'static str, String)>,
-    /// The JSON body for create and edit.
-    pub body: Option<String>,
+    /// The JSON body for create and edit, shared with each attempt's request.
+    pub body: Option<Rc<str>>,
 }
 
 /// Reads and checks an event given as JSON text.
@@ -248,7 +250,7 @@ fn parse_meeting(api: ApiName, body: &Object) -> Result<MeetingCall, Invalid> {
             rules::check_meeting_fields(body)?;
             // Written without the gateway's own keys; the map is read, never changed, which
             // keeps the BTreeMap's removal code out of the .wasm.
-            Some(json::write_only(body, forwarded))
+            Some(Rc::from(json::write_only(body, forwarded)))
         }
         _ => None,
     };

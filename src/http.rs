@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::rc::Rc;
 
 /// The methods the gateway uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,8 +46,8 @@ pub struct HttpRequest {
     pub url: String,
     /// Headers by lower-case name.
     pub headers: Vec<(&'static str, String)>,
-    /// The body: JSON or a form.
-    pub body: Option<String>,
+    /// The body: JSON or a form. Shared, not copied, by each attempt of a request.
+    pub body: Option<Rc<str>>,
     /// The answer's body goes to the caller as it is (create and get). A transport may then
     /// keep a 2xx answer that is a JSON object on its own side and say so with
     /// [`HttpResponse::kept`], sparing a copy and a check: the wasm one hands it to JS that way.
@@ -70,7 +71,7 @@ impl fmt::Debug for HttpRequest {
             .field("method", &self.method)
             .field("url", &self.url)
             .field("headers", &names)
-            .field("body_bytes", &self.body.as_ref().map(String::len))
+            .field("body_bytes", &self.body.as_ref().map(|body| body.len()))
             .finish()
     }
 }

@@ -147,7 +147,7 @@ fn token_request<'a>(
         method: Method::Post,
         url: config.token_url(),
         headers,
-        body: Some(body),
+        body: Some(body.into()),
         answer_to_caller: false,
     })
 }
