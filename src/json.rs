@@ -1,7 +1,205 @@
-//! JSON for the gateway: miniserde for values (small in the `.wasm`, and iterative, so deep
-//! nesting cannot overflow the stack), plus the scans of raw text the flow needs.
+//! JSON for the gateway: a small value type and its reader for the event and for the few
+//! small texts read whole (settings, Zoom's refusals and token answers, a JWT's claims), plus
+//! the scans of raw text the flow needs: a one-pass check of Zoom's answers and the writer.
 
-pub use miniserde::json::{Array, Number, Object, Value};
+/// A JSON value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as written.
+    Number(Number),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<Value>),
+    /// An object.
+    Object(Object),
+}
+
+/// A number as it was written: read as an integer or a float on demand, and written back
+/// unchanged, so that forwarding a field never changes its digits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Number(Box<str>);
+
+impl Number {
+    /// The number's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The number as a float, near enough for seconds and limits (not correctly rounded in
+    /// the last place); `None` beyond a double's range.
+    pub fn as_f64(&self) -> Option<f64> {
+        let parts = self.parts();
+        if !parts.in_range() {
+            return None;
+        }
+        let mut significand = 0u64;
+        let mut taken = 0i64;
+        for digit in parts.significant().take(19) {
+            significand = significand * 10 + u64::from(digit - b'0');
+            taken += 1;
+        }
+        // The leading digit's place, less those taken: what the significand is scaled by.
+        let scale = (parts.exponent - taken + 1).clamp(-400, 400) as i32;
+        // In two steps below 10^-290, where a power of ten alone would leave the doubles.
+        let value = if scale < -290 {
+            significand as f64 * 10f64.powi(scale + 290) * 1e-290
+        } else {
+            significand as f64 * 10f64.powi(scale)
+        };
+        let value = if value.is_finite() { value } else { f64::MAX };
+        Some(if parts.negative { -value } else { value })
+    }
+
+    /// Whether a double holds the number without overflowing to infinity, as `JSON.parse`
+    /// and serde_json require (numbers too small for one read as zero).
+    pub fn in_range(&self) -> bool {
+        self.parts().in_range()
+    }
+
+    fn parts(&self) -> Parts<'_> {
+        let text = self.as_str();
+        let negative = text.starts_with('-');
+        let (mantissa, written_exponent) = match text.find(['e', 'E']) {
+            Some(at) => (
+                text.get(..at).unwrap_or_default(),
+                saturating_exponent(text.get(at + 1..).unwrap_or_default()),
+            ),
+            None => (text, 0),
+        };
+        let mantissa = mantissa.trim_start_matches('-');
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        // The significant digits, and the decimal place of the first: 10^exponent.
+        let whole_digits = whole.trim_start_matches('0');
+        let (digits, exponent) = if whole_digits.is_empty() {
+            let fraction_digits = fraction.trim_start_matches('0');
+            let zeros = (fraction.len() - fraction_digits.len()) as i64;
+            (fraction_digits, written_exponent - zeros - 1)
+        } else {
+            (
+                whole_digits,
+                written_exponent + whole_digits.len() as i64 - 1,
+            )
+        };
+        Parts {
+            negative,
+            first: digits,
+            then: if whole_digits.is_empty() {
+                ""
+            } else {
+                fraction
+            },
+            exponent,
+        }
+    }
+}
+
+/// A number's decimal parts: its significant digits are `first` then `then`, and the first
+/// of them stands at the place 10^`exponent`.
+struct Parts<'a> {
+    negative: bool,
+    first: &'a str,
+    then: &'a str,
+    exponent: i64,
+}
+
+impl Parts<'_> {
+    fn in_range(&self) -> bool {
+        // The largest double is 1.7976931348623157e308; from the midpoint between it and 2^1024,
+        // 1.797693134862315807937289714053e308, a number rounds to infinity.
+        const BOUNDARY: &[u8] = b"1797693134862315807937289714053";
+        let zero = self.significant().all(|b| b == b'0');
+        if zero || self.exponent < 308 {
+            return true;
+        }
+        if self.exponent > 308 {
+            return false;
+        }
+        let padded = self
+            .significant()
+            .chain(std::iter::repeat(b'0'))
+            .take(BOUNDARY.len());
+        padded.lt(BOUNDARY.iter().copied())
+    }
+
+    fn significant(&self) -> impl Iterator<Item = u8> + '_ {
+        self.first.bytes().chain(self.then.bytes())
+    }
+}
+
+/// An exponent's digits as a number, held within ±100,000 (which already means 0 or infinity).
+fn saturating_exponent(text: &str) -> i64 {
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, text.get(1..).unwrap_or_default()),
+        Some(b'+') => (false, text.get(1..).unwrap_or_default()),
+        _ => (false, text),
+    };
+    let mut value = 0i64;
+    for digit in digits.bytes() {
+        value = (value * 10 + i64::from(digit.wrapping_sub(b'0'))).min(100_000);
+    }
+    if negative {
+        -value
+    } else {
+        value
+    }
+}
+
+/// An object's members, one per key (the last one written wins, as in `JSON.parse`), in the
+/// order of their keys.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Object(Vec<(String, Value)>);
+
+impl Object {
+    /// The value of a key.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        let at = self
+            .0
+            .binary_search_by(|(name, _)| name.as_str().cmp(key))
+            .ok()?;
+        self.0.get(at).map(|(_, value)| value)
+    }
+
+    /// The members, in the order of their keys.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.0.iter().map(|(key, value)| (key, value))
+    }
+
+    /// The keys, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(key, _)| key)
+    }
+
+    /// Members in the order written; keys in order, the last of a repeated one kept.
+    fn from_members(mut members: Vec<(String, Value)>) -> Self {
+        // Stable: of equal keys, the last written stays last.
+        members.sort_by(|(a, _), (b, _)| a.cmp(b));
+        let mut unique: Vec<(String, Value)> = Vec::with_capacity(members.len());
+        for member in members {
+            match unique.last_mut() {
+                Some(last) if last.0 == member.0 => *last = member,
+                _ => unique.push(member),
+            }
+        }
+        Self(unique)
+    }
+}
+
+impl<'a> IntoIterator for &'a Object {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, Value)>,
+        fn(&'a (String, Value)) -> (&'a String, &'a Value),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(key, value)| (key, value))
+    }
+}
 
 /// Reads JSON text into a value; `None` if it is not JSON or nests deeper than 32 levels.
 /// Everything the gateway reads this way (settings, Zoom's refusals and token answers, a JWT's
@@ -14,9 +212,136 @@ pub fn parse(text: &str) -> Option<Value> {
 /// How deeply [`parse`] lets a text nest.
 pub const SHALLOW: usize = 32;
 
-/// [`parse`] for a text whose nesting was bounded already.
+/// [`parse`] for a text whose grammar and nesting were checked already (by [`check_nested`]).
+/// Also `None` for what the grammar allows but a value cannot hold: a number beyond a
+/// double's range, or a `\u` escape that leaves half of a UTF-16 surrogate pair. Unchecked
+/// text gets `None` or a value, never a panic; nesting past [`MAX_DEPTH`] gets `None`.
 pub fn parse_checked(text: &str) -> Option<Value> {
-    miniserde::json::from_str(text).ok()
+    let bytes = text.as_bytes();
+    let (value, end) = read_value(text, bytes, skip_space(bytes, 0), MAX_DEPTH)?;
+    (skip_space(bytes, end) == bytes.len()).then_some(value)
+}
+
+fn read_value(text: &str, bytes: &[u8], i: usize, depth: usize) -> Option<(Value, usize)> {
+    match bytes.get(i)? {
+        b'{' => {
+            let depth = depth.checked_sub(1)?;
+            let mut members = Vec::new();
+            let mut i = skip_space(bytes, i + 1);
+            if bytes.get(i) == Some(&b'}') {
+                return Some((Value::Object(Object::default()), i + 1));
+            }
+            loop {
+                let (name, after) = read_string(text, bytes, i)?;
+                i = skip_space(bytes, after);
+                if bytes.get(i) != Some(&b':') {
+                    return None;
+                }
+                let (value, after) = read_value(text, bytes, skip_space(bytes, i + 1), depth)?;
+                members.push((name, value));
+                i = skip_space(bytes, after);
+                match bytes.get(i)? {
+                    b',' => i = skip_space(bytes, i + 1),
+                    b'}' => return Some((Value::Object(Object::from_members(members)), i + 1)),
+                    _ => return None,
+                }
+            }
+        }
+        b'[' => {
+            let depth = depth.checked_sub(1)?;
+            let mut items = Vec::new();
+            let mut i = skip_space(bytes, i + 1);
+            if bytes.get(i) == Some(&b']') {
+                return Some((Value::Array(items), i + 1));
+            }
+            loop {
+                let (value, after) = read_value(text, bytes, i, depth)?;
+                items.push(value);
+                i = skip_space(bytes, after);
+                match bytes.get(i)? {
+                    b',' => i = skip_space(bytes, i + 1),
+                    b']' => return Some((Value::Array(items), i + 1)),
+                    _ => return None,
+                }
+            }
+        }
+        b'"' => read_string(text, bytes, i).map(|(text, end)| (Value::String(text), end)),
+        b'-' | b'0'..=b'9' => {
+            let (end, _) = number(bytes, i).ok()?;
+            let number = Number(text.get(i..end)?.into());
+            if !number.in_range() {
+                return None;
+            }
+            Some((Value::Number(number), end))
+        }
+        b't' => literal(bytes, i, b"true")
+            .ok()
+            .map(|end| (Value::Bool(true), end)),
+        b'f' => literal(bytes, i, b"false")
+            .ok()
+            .map(|end| (Value::Bool(false), end)),
+        b'n' => literal(bytes, i, b"null")
+            .ok()
+            .map(|end| (Value::Null, end)),
+        _ => None,
+    }
+}
+
+/// A string starting at its opening quote, unescaped; and the index after its closing quote.
+fn read_string(text: &str, bytes: &[u8], i: usize) -> Option<(String, usize)> {
+    if bytes.get(i) != Some(&b'"') {
+        return None;
+    }
+    let end = string(bytes, i).ok()?;
+    let inner = text.get(i + 1..end - 1)?;
+    if !inner.contains('\\') {
+        return Some((inner.to_owned(), end));
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        out.push(match chars.next()? {
+            '"' => '"',
+            '\\' => '\\',
+            '/' => '/',
+            'b' => '\u{8}',
+            'f' => '\u{c}',
+            'n' => '\n',
+            'r' => '\r',
+            't' => '\t',
+            'u' => {
+                let high = hex4(&mut chars)?;
+                match high {
+                    0xD800..=0xDBFF => {
+                        if chars.next()? != '\\' || chars.next()? != 'u' {
+                            return None;
+                        }
+                        let low = hex4(&mut chars)?;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return None;
+                        }
+                        char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?
+                    }
+                    0xDC00..=0xDFFF => return None,
+                    _ => char::from_u32(high)?,
+                }
+            }
+            _ => return None,
+        });
+    }
+    Some((out, end))
+}
+
+fn hex4(chars: &mut std::str::Chars<'_>) -> Option<u32> {
+    let mut value = 0;
+    for _ in 0..4 {
+        value = value * 16 + chars.next()?.to_digit(16)?;
+    }
+    Some(value)
 }
 
 /// Writes an object as JSON text. Its nesting is bounded by whoever read it (the event's is
@@ -53,8 +378,7 @@ fn write_value(out: &mut String, value: &Value) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
-        Value::Number(Number::F64(n)) if !n.is_finite() => out.push_str("null"),
-        Value::Number(number) => out.push_str(&number.to_string()),
+        Value::Number(number) => out.push_str(number.as_str()),
         Value::String(text) => push_string(out, text),
         Value::Array(items) => {
             out.push('[');
@@ -380,8 +704,11 @@ fn skip_value(bytes: &[u8], mut i: usize) -> Option<usize> {
 /// A non-negative whole number.
 pub fn as_u64(value: &Value) -> Option<u64> {
     match value {
-        Value::Number(Number::U64(n)) => Some(*n),
-        Value::Number(Number::I64(n)) => u64::try_from(*n).ok(),
+        Value::Number(number) => match number.as_str() {
+            // "-0" is zero.
+            "-0" => Some(0),
+            text => text.parse().ok(),
+        },
         _ => None,
     }
 }
@@ -389,8 +716,7 @@ pub fn as_u64(value: &Value) -> Option<u64> {
 /// A whole number.
 pub fn as_i64(value: &Value) -> Option<i64> {
     match value {
-        Value::Number(Number::U64(n)) => i64::try_from(*n).ok(),
-        Value::Number(Number::I64(n)) => Some(*n),
+        Value::Number(number) => number.as_str().parse().ok(),
         _ => None,
     }
 }

@@ -202,7 +202,7 @@ pub fn expires_within(token: &AccessToken, now_ms: f64, margin_ms: f64) -> bool 
 /// A claim's value as seconds: a whole number, or one with a fraction or an exponent.
 fn seconds(exp: &Value) -> Option<f64> {
     match exp {
-        Value::Number(json::Number::F64(exp)) => Some(*exp),
+        Value::Number(number) if number.as_str().contains(['.', 'e', 'E']) => number.as_f64(),
         exp => json::as_u64(exp).map(|exp| exp as f64),
     }
 }

@@ -179,3 +179,144 @@ fn a_top_level_member_is_the_last_of_its_name_and_never_a_nested_one() {
         assert_eq!(json::top_level_member(text, "exp"), expected, "{text}");
     }
 }
+
+/// The gateway's value, as serde_json's: numbers read from their text.
+fn as_serde(value: &json::Value) -> Value {
+    match value {
+        json::Value::Null => Value::Null,
+        json::Value::Bool(flag) => Value::Bool(*flag),
+        json::Value::Number(number) => {
+            serde_json::from_str(number.as_str()).expect("a number's text is JSON")
+        }
+        json::Value::String(text) => Value::String(text.clone()),
+        json::Value::Array(items) => Value::Array(items.iter().map(as_serde).collect()),
+        json::Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|(key, value)| (key.clone(), as_serde(value)))
+                .collect(),
+        ),
+    }
+}
+
+#[test]
+fn values_are_read_as_serde_json_reads_them() {
+    runner(20_000)
+        .run(&any_value(), |value| {
+            for text in [
+                value.to_string(),
+                serde_json::to_string_pretty(&value).expect("JSON"),
+            ] {
+                let read = json::parse_checked(&text)
+                    .ok_or_else(|| TestCaseError::fail(format!("refused {text}")))?;
+                prop_assert_eq!(as_serde(&read), value.clone());
+                // Written again, numbers and all, it reads the same.
+                if let json::Value::Object(members) = &read {
+                    let again: Value =
+                        serde_json::from_str(&json::write(members)).expect("written JSON");
+                    prop_assert_eq!(&again, &value);
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn text_that_passes_the_check_is_read_exactly_when_serde_json_reads_it() {
+    runner(30_000)
+        .run(&prop_oneof![4 => mutated(), 1 => any::<String>()], |text| {
+            if json::check(&text).is_err() {
+                return Ok(());
+            }
+            let ours = json::parse_checked(&text).map(|value| as_serde(&value));
+            let theirs = serde_json::from_str::<Value>(&text).ok();
+            prop_assert_eq!(ours, theirs, "{:?}", text);
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn escapes_duplicates_and_ranges_read_as_json_parse_reads_them() {
+    let read = |text: &str| json::parse_checked(text).map(|value| as_serde(&value));
+    assert_eq!(
+        read(r#""\ud83d\ude00 \u00e9\n\t\"\\\/\b\f""#),
+        Some(Value::String("😀 é\n\t\"\\/\u{8}\u{c}".to_owned()))
+    );
+    for lone in [
+        r#""\ud83d""#,
+        r#""\ude00""#,
+        r#""\ud83d\u0041""#,
+        r#""\ud83dx""#,
+    ] {
+        assert_eq!(read(lone), None, "{lone}");
+    }
+    assert_eq!(
+        read(r#"{"b":1,"a":2,"b":3}"#),
+        Some(serde_json::json!({ "a": 2, "b": 3 }))
+    );
+    assert_eq!(
+        json::write(match &json::parse_checked(r#"{"b":1.50,"a":-0,"b":1e2}"#) {
+            Some(json::Value::Object(members)) => members,
+            other => panic!("{other:?}"),
+        }),
+        r#"{"a":-0,"b":1e2}"#,
+        "numbers are forwarded as written, keys in order, the last of a repeated one kept"
+    );
+    for out_of_range in ["1e309", "-1e400", "[1.8e308]"] {
+        assert_eq!(read(out_of_range), None, "{out_of_range}");
+    }
+    for in_range in [
+        "1.7976931348623157e308",
+        "5e-324",
+        "1e-400",
+        "123456789012345678901234567890",
+    ] {
+        assert!(read(in_range).is_some(), "{in_range}");
+    }
+    let nested = |levels: usize| format!("{}{}", "[".repeat(levels), "]".repeat(levels));
+    assert!(json::parse_checked(&nested(128)).is_some());
+    assert!(
+        json::parse_checked(&nested(129)).is_none(),
+        "a bound of its own"
+    );
+}
+
+#[test]
+fn a_number_read_as_a_float_is_near_the_double_it_writes() {
+    let close = |text: String| -> Result<(), TestCaseError> {
+        let expected: f64 = text.parse().expect("a float");
+        let Some(json::Value::Number(number)) = json::parse_checked(&text) else {
+            return Err(TestCaseError::fail(format!("refused {text}")));
+        };
+        let got = number
+            .as_f64()
+            .ok_or_else(|| TestCaseError::fail(format!("out of range: {text}")))?;
+        let tolerance = expected.abs() * 1e-12 + 1e-300;
+        prop_assert!(
+            (got - expected).abs() <= tolerance,
+            "{text}: {got} vs {expected}"
+        );
+        Ok(())
+    };
+    runner(20_000)
+        .run(
+            &any::<f64>().prop_filter("finite", |f| f.is_finite()),
+            |x| {
+                close(serde_json::to_string(&x).expect("JSON"))?;
+                close(format!("{x:e}"))
+            },
+        )
+        .unwrap();
+    for text in [
+        "1.5e9",
+        "1800000000",
+        "0.05",
+        "-0.0",
+        "1e-400",
+        "1.7976931348623157e308",
+    ] {
+        close(text.to_owned()).unwrap();
+    }
+}
