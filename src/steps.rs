@@ -98,6 +98,8 @@ impl Exchange {
             .set(self.now_ms.get() + f64::from(wait_ms) + GRACE_MS);
         let mut next = self.next.borrow_mut();
         next.clear();
+        // Enough for a request's URL and headers without growing on the way.
+        next.reserve(512);
         next.push_str("{\"call\":");
         // A whole number below 2^48 (see `Registry`), written as one.
         let _ = write!(next, "{}", self.call as u64);
