@@ -8,7 +8,7 @@ import { gzipSync } from "node:zlib";
 import { pkgDir } from "./lib/contenders.js";
 
 const WORKER_DIR = new URL("../worker/", import.meta.url).pathname;
-const GLUE = ["zoom_gateway.js", "handle.js", "node.js"];
+const GLUE = ["zoom_gateway.js", "handle.js", "drive.js", "node.js"];
 
 const log = (line) => process.stderr.write(`  size: ${line}\n`);
 
