@@ -109,9 +109,9 @@ struct Parts<'a> {
 
 impl Parts<'_> {
     fn in_range(&self) -> bool {
-        // The largest double is 1.7976931348623157e308; from the midpoint between it and 2^1024,
-        // 1.797693134862315807937289714053e308, a number rounds to infinity.
-        const BOUNDARY: &[u8] = b"1797693134862315807937289714053";
+        // The largest double is 2^1024 - 2^971; from the midpoint between it and 2^1024,
+        // 2^1024 - 2^970, a number rounds to infinity (a tie goes to the even one, infinity).
+        const MIDPOINT: &[u8] = b"179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792";
         let zero = self.significant().all(|b| b == b'0');
         if zero || self.exponent < 308 {
             return true;
@@ -119,11 +119,12 @@ impl Parts<'_> {
         if self.exponent > 308 {
             return false;
         }
+        // Both have 309 digits before the point: the first 309 significant digits decide.
         let padded = self
             .significant()
             .chain(std::iter::repeat(b'0'))
-            .take(BOUNDARY.len());
-        padded.lt(BOUNDARY.iter().copied())
+            .take(MIDPOINT.len());
+        padded.lt(MIDPOINT.iter().copied())
     }
 
     fn significant(&self) -> impl Iterator<Item = u8> + '_ {
@@ -131,8 +132,10 @@ impl Parts<'_> {
     }
 }
 
-/// An exponent's digits as a number, held within ±100,000 (which already means 0 or infinity).
+/// An exponent's digits as a number, held within ±10^15: beyond any count of digits a text
+/// can hold, so that what the digits before it add or take away is still exact.
 fn saturating_exponent(text: &str) -> i64 {
+    const LIMIT: i64 = 1_000_000_000_000_000;
     let (negative, digits) = match text.as_bytes().first() {
         Some(b'-') => (true, text.get(1..).unwrap_or_default()),
         Some(b'+') => (false, text.get(1..).unwrap_or_default()),
@@ -140,7 +143,7 @@ fn saturating_exponent(text: &str) -> i64 {
     };
     let mut value = 0i64;
     for digit in digits.bytes() {
-        value = (value * 10 + i64::from(digit.wrapping_sub(b'0'))).min(100_000);
+        value = (value * 10 + i64::from(digit.wrapping_sub(b'0'))).min(LIMIT);
     }
     if negative {
         -value
@@ -201,139 +204,166 @@ impl<'a> IntoIterator for &'a Object {
     }
 }
 
-/// Reads JSON text into a value; `None` if it is not JSON or nests deeper than 32 levels.
-/// Everything the gateway reads this way (settings, Zoom's refusals and token answers, a JWT's
-/// claims) is flat; the bound keeps a hostile answer from filling memory with empty levels.
+/// Reads JSON text into a value as `JSON.parse` would: `None` only if it is not JSON or nests
+/// deeper than [`MAX_DEPTH`] levels (checked by a flat scan first, so that memory grows with
+/// the text, not with its nesting). A lone UTF-16 surrogate escape reads as U+FFFD and a number
+/// beyond a double's range is kept as written: Zoom's refusals and token answers are read this
+/// way, and one odd field must not hide their `error` or `message`.
 pub fn parse(text: &str) -> Option<Value> {
-    check_nested(text, SHALLOW).ok()?;
-    parse_checked(text)
+    check(text).ok()?;
+    Reader {
+        text,
+        lenient: true,
+    }
+    .read()
 }
 
-/// How deeply [`parse`] lets a text nest.
+/// How deeply an event may nest: Zoom's own bodies need five levels at most.
 pub const SHALLOW: usize = 32;
 
-/// [`parse`] for a text whose grammar and nesting were checked already (by [`check_nested`]).
-/// Also `None` for what the grammar allows but a value cannot hold: a number beyond a
-/// double's range, or a `\u` escape that leaves half of a UTF-16 surrogate pair. Unchecked
-/// text gets `None` or a value, never a panic; nesting past [`MAX_DEPTH`] gets `None`.
+/// Reads an event's text, whose grammar and nesting were checked already (by
+/// [`check_nested`]). Stricter than [`parse`]: `None` also for what the grammar allows but
+/// a value cannot hold, a number beyond a double's range or a `\u` escape that leaves half of
+/// a UTF-16 surrogate pair. Unchecked text gets `None` or a value, never a panic; nesting past
+/// [`MAX_DEPTH`] gets `None`.
 pub fn parse_checked(text: &str) -> Option<Value> {
-    let bytes = text.as_bytes();
-    let (value, end) = read_value(text, bytes, skip_space(bytes, 0), MAX_DEPTH)?;
-    (skip_space(bytes, end) == bytes.len()).then_some(value)
+    Reader {
+        text,
+        lenient: false,
+    }
+    .read()
 }
 
-fn read_value(text: &str, bytes: &[u8], i: usize, depth: usize) -> Option<(Value, usize)> {
-    match bytes.get(i)? {
-        b'{' => {
-            let depth = depth.checked_sub(1)?;
-            let mut members = Vec::new();
-            let mut i = skip_space(bytes, i + 1);
-            if bytes.get(i) == Some(&b'}') {
-                return Some((Value::Object(Object::default()), i + 1));
+struct Reader<'a> {
+    text: &'a str,
+    lenient: bool,
+}
+
+impl Reader<'_> {
+    fn read(&self) -> Option<Value> {
+        let bytes = self.text.as_bytes();
+        let (value, end) = self.value(skip_space(bytes, 0), MAX_DEPTH)?;
+        (skip_space(bytes, end) == bytes.len()).then_some(value)
+    }
+
+    fn value(&self, i: usize, depth: usize) -> Option<(Value, usize)> {
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        match bytes.get(i)? {
+            b'{' => {
+                let depth = depth.checked_sub(1)?;
+                let mut members = Vec::new();
+                let mut i = skip_space(bytes, i + 1);
+                if bytes.get(i) == Some(&b'}') {
+                    return Some((Value::Object(Object::default()), i + 1));
+                }
+                loop {
+                    let (name, after) = self.string(i)?;
+                    i = skip_space(bytes, after);
+                    if bytes.get(i) != Some(&b':') {
+                        return None;
+                    }
+                    let (value, after) = self.value(skip_space(bytes, i + 1), depth)?;
+                    members.push((name, value));
+                    i = skip_space(bytes, after);
+                    match bytes.get(i)? {
+                        b',' => i = skip_space(bytes, i + 1),
+                        b'}' => return Some((Value::Object(Object::from_members(members)), i + 1)),
+                        _ => return None,
+                    }
+                }
             }
-            loop {
-                let (name, after) = read_string(text, bytes, i)?;
-                i = skip_space(bytes, after);
-                if bytes.get(i) != Some(&b':') {
+            b'[' => {
+                let depth = depth.checked_sub(1)?;
+                let mut items = Vec::new();
+                let mut i = skip_space(bytes, i + 1);
+                if bytes.get(i) == Some(&b']') {
+                    return Some((Value::Array(items), i + 1));
+                }
+                loop {
+                    let (value, after) = self.value(i, depth)?;
+                    items.push(value);
+                    i = skip_space(bytes, after);
+                    match bytes.get(i)? {
+                        b',' => i = skip_space(bytes, i + 1),
+                        b']' => return Some((Value::Array(items), i + 1)),
+                        _ => return None,
+                    }
+                }
+            }
+            b'"' => self.string(i).map(|(text, end)| (Value::String(text), end)),
+            b'-' | b'0'..=b'9' => {
+                let (end, _) = number(bytes, i).ok()?;
+                let number = Number(text.get(i..end)?.into());
+                if !self.lenient && !number.in_range() {
                     return None;
                 }
-                let (value, after) = read_value(text, bytes, skip_space(bytes, i + 1), depth)?;
-                members.push((name, value));
-                i = skip_space(bytes, after);
-                match bytes.get(i)? {
-                    b',' => i = skip_space(bytes, i + 1),
-                    b'}' => return Some((Value::Object(Object::from_members(members)), i + 1)),
-                    _ => return None,
-                }
+                Some((Value::Number(number), end))
             }
+            b't' => literal(bytes, i, b"true")
+                .ok()
+                .map(|end| (Value::Bool(true), end)),
+            b'f' => literal(bytes, i, b"false")
+                .ok()
+                .map(|end| (Value::Bool(false), end)),
+            b'n' => literal(bytes, i, b"null")
+                .ok()
+                .map(|end| (Value::Null, end)),
+            _ => None,
         }
-        b'[' => {
-            let depth = depth.checked_sub(1)?;
-            let mut items = Vec::new();
-            let mut i = skip_space(bytes, i + 1);
-            if bytes.get(i) == Some(&b']') {
-                return Some((Value::Array(items), i + 1));
-            }
-            loop {
-                let (value, after) = read_value(text, bytes, i, depth)?;
-                items.push(value);
-                i = skip_space(bytes, after);
-                match bytes.get(i)? {
-                    b',' => i = skip_space(bytes, i + 1),
-                    b']' => return Some((Value::Array(items), i + 1)),
-                    _ => return None,
-                }
-            }
-        }
-        b'"' => read_string(text, bytes, i).map(|(text, end)| (Value::String(text), end)),
-        b'-' | b'0'..=b'9' => {
-            let (end, _) = number(bytes, i).ok()?;
-            let number = Number(text.get(i..end)?.into());
-            if !number.in_range() {
-                return None;
-            }
-            Some((Value::Number(number), end))
-        }
-        b't' => literal(bytes, i, b"true")
-            .ok()
-            .map(|end| (Value::Bool(true), end)),
-        b'f' => literal(bytes, i, b"false")
-            .ok()
-            .map(|end| (Value::Bool(false), end)),
-        b'n' => literal(bytes, i, b"null")
-            .ok()
-            .map(|end| (Value::Null, end)),
-        _ => None,
     }
-}
 
-/// A string starting at its opening quote, unescaped; and the index after its closing quote.
-fn read_string(text: &str, bytes: &[u8], i: usize) -> Option<(String, usize)> {
-    if bytes.get(i) != Some(&b'"') {
-        return None;
-    }
-    let end = string(bytes, i).ok()?;
-    let inner = text.get(i + 1..end - 1)?;
-    if !inner.contains('\\') {
-        return Some((inner.to_owned(), end));
-    }
-    let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
+    /// A string starting at its opening quote, unescaped; and the index after its closing quote.
+    fn string(&self, i: usize) -> Option<(String, usize)> {
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        if bytes.get(i) != Some(&b'"') {
+            return None;
         }
-        out.push(match chars.next()? {
-            '"' => '"',
-            '\\' => '\\',
-            '/' => '/',
-            'b' => '\u{8}',
-            'f' => '\u{c}',
-            'n' => '\n',
-            'r' => '\r',
-            't' => '\t',
-            'u' => {
-                let high = hex4(&mut chars)?;
-                match high {
-                    0xD800..=0xDBFF => {
-                        if chars.next()? != '\\' || chars.next()? != 'u' {
-                            return None;
-                        }
-                        let low = hex4(&mut chars)?;
-                        if !(0xDC00..=0xDFFF).contains(&low) {
-                            return None;
-                        }
-                        char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?
-                    }
-                    0xDC00..=0xDFFF => return None,
-                    _ => char::from_u32(high)?,
-                }
+        let end = string(bytes, i).ok()?;
+        let inner = text.get(i + 1..end - 1)?;
+        if !inner.contains('\\') {
+            return Some((inner.to_owned(), end));
+        }
+        let mut out = String::with_capacity(inner.len());
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
             }
-            _ => return None,
-        });
+            out.push(match chars.next()? {
+                '"' => '"',
+                '\\' => '\\',
+                '/' => '/',
+                'b' => '\u{8}',
+                'f' => '\u{c}',
+                'n' => '\n',
+                'r' => '\r',
+                't' => '\t',
+                'u' => match hex4(&mut chars)? {
+                    high @ 0xD800..=0xDBFF => {
+                        let mut ahead = chars.clone();
+                        let low = match (ahead.next(), ahead.next()) {
+                            (Some('\\'), Some('u')) => hex4(&mut ahead),
+                            _ => None,
+                        };
+                        match low {
+                            Some(low @ 0xDC00..=0xDFFF) => {
+                                chars = ahead;
+                                char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?
+                            }
+                            _ if self.lenient => '\u{fffd}',
+                            _ => return None,
+                        }
+                    }
+                    0xDC00..=0xDFFF if self.lenient => '\u{fffd}',
+                    0xDC00..=0xDFFF => return None,
+                    unit => char::from_u32(unit)?,
+                },
+                _ => return None,
+            });
+        }
+        Some((out, end))
     }
-    Some((out, end))
 }
 
 fn hex4(chars: &mut std::str::Chars<'_>) -> Option<u32> {

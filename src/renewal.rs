@@ -199,11 +199,12 @@ pub fn expires_within(token: &AccessToken, now_ms: f64, margin_ms: f64) -> bool 
     exp_seconds.is_some_and(|exp| exp * 1000.0 <= now_ms + margin_ms)
 }
 
-/// A claim's value as seconds: a whole number, or one with a fraction or an exponent.
+/// A claim's value as seconds: a whole number (negative ones too: long past), or one with a
+/// fraction or an exponent.
 fn seconds(exp: &Value) -> Option<f64> {
     match exp {
         Value::Number(number) if number.as_str().contains(['.', 'e', 'E']) => number.as_f64(),
-        exp => json::as_u64(exp).map(|exp| exp as f64),
+        exp => json::as_i64(exp).map(|exp| exp as f64),
     }
 }
 

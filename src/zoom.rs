@@ -340,7 +340,22 @@ pub fn is_daily_limit(response: &HttpResponse) -> bool {
         .rate_limit_type
         .as_deref()
         .is_some_and(|kind| find(&kind.to_ascii_lowercase(), "daily").is_some());
-    by_header || find(&response.body, "daily rate limit").is_some()
+    // Zoom's message may spell it with escapes: read it, on a 429 only.
+    let by_message = || {
+        error_fields(&response.body)
+            .and_then(|fields| {
+                fields
+                    .get("message")
+                    .and_then(json::as_str)
+                    .map(str::to_owned)
+            })
+            .is_some_and(|message| {
+                find(&message.to_ascii_lowercase(), "daily rate limit").is_some()
+            })
+    };
+    by_header
+        || find(&response.body, "daily rate limit").is_some()
+        || (response.status == 429 && by_message())
 }
 
 fn api_error(response: &HttpResponse, redactor: &Redactor) -> ZoomError {

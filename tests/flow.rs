@@ -486,9 +486,54 @@ fn a_deeply_nested_refusal_is_summarised_not_built() {
 }
 
 #[test]
-fn only_shallow_text_is_built_into_values() {
+fn text_nested_past_the_bound_is_never_built_into_values() {
     let nested = |levels: usize| format!("{}{}", "[".repeat(levels), "]".repeat(levels));
-    assert!(zoom_gateway::json::parse(&nested(32)).is_some());
-    assert!(zoom_gateway::json::parse(&nested(33)).is_none());
+    assert!(zoom_gateway::json::parse(&nested(128)).is_some());
+    assert!(zoom_gateway::json::parse(&nested(129)).is_none());
     assert!(zoom_gateway::json::parse(&nested(200_000)).is_none());
+}
+
+#[test]
+fn odd_fields_in_zoom_refusals_hide_neither_their_error_nor_their_message() {
+    // JSON.parse takes a lone surrogate or a number past a double's range; so must the gateway
+    // when it reads what Zoom says, or an ended session would look like a passing failure.
+    for refusal in [
+        r#"{"error":"invalid_grant","reason":"Invalid Token!","hint":"\udc00"}"#,
+        r#"{"error":"invalid_grant","reason":"Invalid Token!","n":1e400}"#,
+    ] {
+        let script = Script::new([Script::status(400, refusal)]);
+        let event = json!({ "APIName": "GET_MEETING", "body": { "token": "", "refresh_token": "ref-odd", "meetingId": 1 } });
+        let envelope = run(event, &script);
+        assert_eq!(envelope["error"], 2, "{refusal}: {envelope}");
+    }
+    let scope = r#"{"code":4711,"message":"Invalid access token, does not contain scopes:[meeting:write]","echo":"\ud800\u0041"}"#;
+    let script = Script::new([Script::status(400, scope)]);
+    let envelope = run(create(), &script);
+    assert_eq!(envelope["zoom"]["code"], 4711, "{envelope}");
+    assert!(
+        envelope["msg"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("lacks a scope"),
+        "{envelope}"
+    );
+}
+
+#[test]
+fn a_daily_limit_spelled_with_escapes_is_still_the_daily_limit() {
+    let escaped = r#"{"code":429,"message":"You have reached the maximum daily rate\u0020limit for this API"}"#;
+    let script = Script::new([
+        Script::status(429, escaped),
+        Script::status(429, escaped),
+        Script::status(429, escaped),
+    ]);
+    let envelope = run(get("acc-1", None), &script);
+    assert_eq!(script.sent().len(), 1, "not retried");
+    assert!(
+        envelope["msg"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("00:00 UTC"),
+        "{envelope}"
+    );
 }

@@ -320,3 +320,24 @@ fn a_number_read_as_a_float_is_near_the_double_it_writes() {
         close(text.to_owned()).unwrap();
     }
 }
+
+#[test]
+fn ranges_hold_for_long_digit_runs_and_at_the_largest_double() {
+    // JSON.parse: Infinity, 0, and the largest double (just below the midpoint to 2^1024).
+    let infinite = format!("0.{}1e300000", "0".repeat(200_000));
+    let zero = format!("1{}e-1000000", "0".repeat(200_000));
+    assert!(json::parse_checked(&infinite).is_none());
+    assert!(json::parse_checked(&zero).is_some());
+    assert!(json::parse_checked("1.797693134862315807937289714053e308").is_some());
+    assert!(json::parse_checked("179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497791").is_some());
+    assert!(json::parse_checked("179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792").is_none(), "the midpoint itself rounds to infinity");
+    // The reader for Zoom's texts keeps what the event's reader refuses.
+    for odd in [r#""\ud800""#, "1e400", r#"{"a":"\udc00x"}"#] {
+        assert!(json::parse_checked(odd).is_none(), "{odd}");
+        assert!(json::parse(odd).is_some(), "{odd}");
+    }
+    assert_eq!(
+        json::parse(r#""a\ud800b""#),
+        Some(json::Value::String("a\u{fffd}b".to_owned()))
+    );
+}

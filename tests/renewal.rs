@@ -33,7 +33,11 @@ fn has(form: &[(String, String)], key: &str, value: &str) -> bool {
 
 /// A JWT whose payload holds `exp` (seconds since the epoch).
 fn jwt(exp: u64) -> String {
-    let payload = format!(r#"{{"exp":{exp},"uid":"u1"}}"#);
+    jwt_with(&format!(r#"{{"exp":{exp},"uid":"u1"}}"#))
+}
+
+/// A JWT with these claims.
+fn jwt_with(payload: &str) -> String {
     let b64 = |bytes: &[u8]| {
         let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         let mut out = String::new();
@@ -231,6 +235,48 @@ fn an_expiring_jwt_is_refreshed_before_the_call() {
             first.url.ends_with("/oauth/token"),
             refreshes_first,
             "{exp}"
+        );
+    }
+}
+
+#[test]
+fn exp_is_read_in_every_form_json_allows() {
+    // The scripted clock starts at 1_764_000_000_000 ms: 1_764_000_030 is within the minute.
+    let config = Config::default()
+        .with_client("id", "s")
+        .with_refresh_reuse_ms(0);
+    for (claims, refreshes_first) in [
+        (r#"{"exp":-1}"#, true),
+        (r#"{"exp":-1.5}"#, true),
+        (r#"{"exp":1.764000030e9}"#, true),
+        (r#"{"exp":1764000600.5}"#, false),
+        (r#"{"exp":"1764000030"}"#, false),
+        (r#"{"exp":null}"#, false),
+        (r#"{"nested":{"exp":1764000030}}"#, false),
+        (r#"{"exp":1764000600,"exp":1764000030}"#, true),
+        (r#"{"\u0065xp":1764000030}"#, true),
+        (r#"{"exp":1764000030,"note":"\ud800","n":1e400}"#, true),
+        (r#"{"exp":1764000030,"n":1e400}"#, true),
+    ] {
+        let mut answers = vec![Script::status(200, MEETING)];
+        if refreshes_first {
+            answers.insert(
+                0,
+                Script::status(
+                    200,
+                    r#"{"access_token":"acc-new","refresh_token":"ref-new"}"#,
+                ),
+            );
+        }
+        let script = Script::new(answers);
+        let event = json!({ "APIName": "GET_MEETING", "body": { "token": jwt_with(claims), "refresh_token": format!("ref-{claims}"), "meetingId": 1 } });
+        let envelope = run(event, &config, &script);
+        assert_eq!(envelope["error"], 0, "{claims}: {envelope}");
+        let first = &script.sent()[0];
+        assert_eq!(
+            first.url.ends_with("/oauth/token"),
+            refreshes_first,
+            "{claims}"
         );
     }
 }
