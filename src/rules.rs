@@ -284,8 +284,16 @@ fn is_date_time(text: &str) -> bool {
             .and_then(|part| part.parse::<u32>().ok())
             .unwrap_or(u32::MAX)
     };
-    (1..=12).contains(&number(5..7))
-        && (1..=31).contains(&number(8..10))
+    let (year, month) = (number(0..4), number(5..7));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    (1..=12).contains(&month)
+        && (1..=days).contains(&number(8..10))
         && number(11..13) <= 23
         && number(14..16) <= 59
         && number(17..19) <= 59
@@ -469,6 +477,12 @@ mod tests {
     #[test]
     fn type_start_time_and_duration() {
         assert!(fields(json!({ "type": 8, "start_time": "2026-12-10T15:00:00Z" })).is_ok());
+        for leap_day in ["2028-02-29T10:00:00Z", "2000-02-29T10:00:00Z"] {
+            assert!(
+                fields(json!({ "type": 2, "start_time": leap_day })).is_ok(),
+                "{leap_day}"
+            );
+        }
         assert!(fields(
             json!({ "type": 2, "start_time": "2026-12-10T15:00:00", "timezone": "Europe/Paris" })
         )
@@ -481,6 +495,10 @@ mod tests {
             "2026-13-10T15:00:00Z",
             "2026-12-10T15:00Z",
             "tomorrow",
+            "2026-02-29T10:00:00Z",
+            "2026-02-31T10:00:00Z",
+            "2026-04-31T10:00:00Z",
+            "2100-02-29T10:00:00Z",
         ] {
             assert!(
                 rule_of(json!({ "start_time": bad })).starts_with("start_time:"),
