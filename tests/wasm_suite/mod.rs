@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
-use zoom_gateway::steps::{self, Outcome};
+use zoom_gateway::steps;
 
 const SIM: Option<&str> = option_env!("ZOOM_SIM_URL");
 const CLOSED_PORT: Option<&str> = option_env!("ZOOM_CLOSED_PORT");
@@ -70,21 +70,12 @@ async fn control(path: &str, body: Value) -> Value {
 
 /// What the package's `handle` does: js/drive.js driving this module's steps.
 async fn handle(event: Value, config: &str) -> Value {
-    let start = Closure::<dyn Fn(String, Option<String>, f64) -> String>::new(steps::start);
+    // The module's own exports, as the package's JS calls them.
+    let start =
+        Closure::<dyn Fn(String, Option<String>, f64) -> String>::new(zoom_gateway::wasm::start);
     let resume = Closure::<
         dyn Fn(f64, f64, i32, Option<String>, Option<String>, Option<String>, bool) -> String,
-    >::new(
-        |call, now, status, text, retry_after, rate_limit_type, kept| {
-            let outcome = Outcome {
-                status,
-                text,
-                retry_after,
-                rate_limit_type,
-                kept,
-            };
-            steps::resume(call, now, outcome)
-        },
-    );
+    >::new(zoom_gateway::wasm::resume);
     let gateway = Object::new();
     Reflect::set(&gateway, &"start".into(), start.as_ref()).expect("an object");
     Reflect::set(&gateway, &"resume".into(), resume.as_ref()).expect("an object");
