@@ -9,9 +9,9 @@
 //! {"error":0,"msg":"Meeting retrieved",…}                                    the envelope
 //! ```
 //!
-//! A request with a body has it after the JSON and a line break, as it is. The npm package's JS sends the
-//! requests with `fetch`; nothing here knows about JS. A call in progress is the flow's own
-//! future, polled by hand: it only ever waits for the host, so there is nothing to wake it but
+//! A request with a body has it after the JSON and a line break, as it is. The npm package's
+//! JS sends the requests with `fetch`; nothing here knows about JS. A call in progress is the
+//! flow's own future, polled by hand: it only ever waits for the host, so there is nothing to wake it but
 //! the next [`resume`]. That spares the promises, closures and task queue an async export
 //! would cost on every call, and leaves one string across the boundary each way per step.
 //!
@@ -75,8 +75,9 @@ const GRACE_MS: f64 = 60_000.0;
 /// handed in, and the host's clock.
 struct Exchange {
     call: f64,
-    next: RefCell<String>,
-    outcome: RefCell<Option<Outcome>>,
+    // `Cell`s, taken and put back: nothing here can be borrowed twice, so nothing can panic.
+    next: Cell<String>,
+    outcome: Cell<Option<Outcome>>,
     now_ms: Cell<f64>,
     /// When the host is overdue with the outcome of the last step: past it, the call counts
     /// as abandoned (a Worker request cancelled mid-call, say) and is dropped.
@@ -86,7 +87,7 @@ struct Exchange {
 impl Exchange {
     /// Waits for the host: ready once `resume` has put an outcome here.
     async fn outcome(&self) -> Outcome {
-        poll_fn(|_| match self.outcome.borrow_mut().take() {
+        poll_fn(|_| match self.outcome.take() {
             Some(outcome) => Poll::Ready(outcome),
             None => Poll::Pending,
         })
@@ -96,7 +97,7 @@ impl Exchange {
     fn ask(&self, wait_ms: u32, write: impl FnOnce(&mut String)) {
         self.overdue_ms
             .set(self.now_ms.get() + f64::from(wait_ms) + GRACE_MS);
-        let mut next = self.next.borrow_mut();
+        let mut next = self.next.take();
         next.clear();
         // Enough for a request's URL and headers without growing on the way.
         next.reserve(512);
@@ -105,6 +106,7 @@ impl Exchange {
         let _ = write!(next, "{}", self.call as u64);
         write(&mut next);
         next.push('}');
+        self.next.set(next);
     }
 }
 
@@ -143,9 +145,10 @@ impl Transport for Driven {
         if let Some(body) = &request.body {
             // After the step's JSON and a line break, as it is: no escaping here and no
             // unescaping there. The step's JSON never holds a raw line break itself.
-            let mut next = self.0.next.borrow_mut();
+            let mut next = self.0.next.take();
             next.push('\n');
             next.push_str(body);
+            self.0.next.set(next);
         }
         self.0.outcome().await.into_result()
     }
@@ -237,8 +240,8 @@ pub fn start(event_json: String, config_json: Option<String>, now_ms: f64) -> St
     };
     let exchange = Rc::new(Exchange {
         call,
-        next: RefCell::new(String::new()),
-        outcome: RefCell::new(None),
+        next: Cell::new(String::new()),
+        outcome: Cell::new(None),
         now_ms: Cell::new(now_ms),
         overdue_ms: Cell::new(f64::INFINITY),
     });
@@ -281,7 +284,7 @@ pub fn resume(call: f64, now_ms: f64, outcome: Outcome) -> String {
         return internal("zoom-gateway has no call in progress with this number");
     };
     running.exchange.now_ms.set(now_ms);
-    *running.exchange.outcome.borrow_mut() = Some(outcome);
+    running.exchange.outcome.set(Some(outcome));
     advance(running)
 }
 
