@@ -40,7 +40,7 @@ impl Number {
         let mut significand = 0u64;
         let mut taken = 0i64;
         for digit in parts.significant().take(19) {
-            significand = significand * 10 + u64::from(digit - b'0');
+            significand = significand * 10 + u64::from(digit.wrapping_sub(b'0') % 10);
             taken += 1;
         }
         // The leading digit's place, less those taken: what the significand is scaled by.
