@@ -130,19 +130,17 @@ pub fn parse(event_json: &str) -> Result<Call, Invalid> {
             &format!("larger than {MAX_EVENT_BYTES} bytes of JSON"),
         ));
     }
-    // Checked first: the parser below has no bound on nesting of its own.
-    match json::check_nested(event_json, MAX_DEPTH) {
-        Err(json::NotJson::TooDeep) => return Err(Invalid::new("event", "nested too deeply")),
-        Err(json::NotJson::Malformed) => return Err(Invalid::new("event", "not valid JSON")),
-        Ok(_) => {}
-    }
-    // The check above accepts what JSON's grammar allows; the parser also refuses numbers
-    // beyond a double's range and escapes that leave half of a UTF-16 surrogate pair (which
-    // JSON.stringify writes for such strings).
-    let event = json::parse_checked(event_json).ok_or_else(|| {
+    let event = json::parse_strict(event_json, MAX_DEPTH).map_err(|why| {
         Invalid::new(
             "event",
-            "holds a number out of range or a string with an unpaired UTF-16 surrogate",
+            match why {
+                json::Unread::TooDeep => "nested too deeply",
+                json::Unread::Malformed => "not valid JSON",
+                // JSON's grammar allows these; JSON.stringify never writes them.
+                json::Unread::Unrepresentable => {
+                    "holds a number out of range or a string with an unpaired UTF-16 surrogate"
+                }
+            },
         )
     })?;
     let Value::Object(event) = event else {

@@ -2,6 +2,8 @@
 //! small texts read whole (settings, Zoom's refusals and token answers, a JWT's claims), plus
 //! the scans of raw text the flow needs: a one-pass check of Zoom's answers and the writer.
 
+use std::cell::Cell;
+
 /// A JSON value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -205,52 +207,78 @@ impl<'a> IntoIterator for &'a Object {
 }
 
 /// Reads JSON text into a value as `JSON.parse` would: `None` only if it is not JSON or nests
-/// deeper than [`MAX_DEPTH`] levels (checked by a flat scan first, so that memory grows with
-/// the text, not with its nesting). A lone UTF-16 surrogate escape reads as U+FFFD and a number
+/// deeper than [`MAX_DEPTH`] levels (the reader stops at that depth, so memory grows with the
+/// text, not with its nesting). A lone UTF-16 surrogate escape reads as U+FFFD and a number
 /// beyond a double's range is kept as written: Zoom's refusals and token answers are read this
 /// way, and one odd field must not hide their `error` or `message`.
 pub fn parse(text: &str) -> Option<Value> {
-    check(text).ok()?;
-    Reader {
-        text,
-        lenient: true,
-    }
-    .read()
+    Reader::new(text, true).read(MAX_DEPTH).ok()
 }
 
 /// How deeply an event may nest: Zoom's own bodies need five levels at most.
 pub const SHALLOW: usize = 32;
 
-/// Reads an event's text, whose grammar and nesting were checked already (by
-/// [`check_nested`]). Stricter than [`parse`]: `None` also for what the grammar allows but
-/// a value cannot hold, a number beyond a double's range or a `\u` escape that leaves half of
-/// a UTF-16 surrogate pair. Unchecked text gets `None` or a value, never a panic; nesting past
-/// [`MAX_DEPTH`] gets `None`.
+/// Why [`parse_strict`] read no value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unread {
+    /// It is not JSON (RFC 8259).
+    Malformed,
+    /// It nests deeper than allowed.
+    TooDeep,
+    /// JSON, but a number beyond a double's range or a `\u` escape that leaves half of a
+    /// UTF-16 surrogate pair: what `JSON.stringify` cannot have written.
+    Unrepresentable,
+}
+
+/// Reads an event's text in one pass, stricter than [`parse`]: see [`Unread`] for what it
+/// refuses. The nesting is bounded by `max_depth`, the recursion with it.
+pub fn parse_strict(text: &str, max_depth: usize) -> Result<Value, Unread> {
+    Reader::new(text, false).read(max_depth)
+}
+
+/// [`parse_strict`] with the bound of [`check`], without the reason.
 pub fn parse_checked(text: &str) -> Option<Value> {
-    Reader {
-        text,
-        lenient: false,
-    }
-    .read()
+    parse_strict(text, MAX_DEPTH).ok()
 }
 
 struct Reader<'a> {
     text: &'a str,
     lenient: bool,
+    /// Why the value returned `None`: set where it gives up, `Malformed` unless said otherwise.
+    why: Cell<Unread>,
 }
 
-impl Reader<'_> {
-    fn read(&self) -> Option<Value> {
+impl<'a> Reader<'a> {
+    fn new(text: &'a str, lenient: bool) -> Self {
+        Self {
+            text,
+            lenient,
+            why: Cell::new(Unread::Malformed),
+        }
+    }
+
+    fn read(&self, max_depth: usize) -> Result<Value, Unread> {
         let bytes = self.text.as_bytes();
-        let (value, end) = self.value(skip_space(bytes, 0), MAX_DEPTH)?;
-        (skip_space(bytes, end) == bytes.len()).then_some(value)
+        match self.value(skip_space(bytes, 0), max_depth) {
+            Some((value, end)) if skip_space(bytes, end) == bytes.len() => Ok(value),
+            Some(_) => Err(Unread::Malformed),
+            None => Err(self.why.get()),
+        }
+    }
+
+    /// Gives up for a reason other than the grammar.
+    fn refuse<T>(&self, why: Unread) -> Option<T> {
+        self.why.set(why);
+        None
     }
 
     fn value(&self, i: usize, depth: usize) -> Option<(Value, usize)> {
         let (text, bytes) = (self.text, self.text.as_bytes());
         match bytes.get(i)? {
             b'{' => {
-                let depth = depth.checked_sub(1)?;
+                let Some(depth) = depth.checked_sub(1) else {
+                    return self.refuse(Unread::TooDeep);
+                };
                 let mut members = Vec::new();
                 let mut i = skip_space(bytes, i + 1);
                 if bytes.get(i) == Some(&b'}') {
@@ -273,7 +301,9 @@ impl Reader<'_> {
                 }
             }
             b'[' => {
-                let depth = depth.checked_sub(1)?;
+                let Some(depth) = depth.checked_sub(1) else {
+                    return self.refuse(Unread::TooDeep);
+                };
                 let mut items = Vec::new();
                 let mut i = skip_space(bytes, i + 1);
                 if bytes.get(i) == Some(&b']') {
@@ -295,7 +325,7 @@ impl Reader<'_> {
                 let (end, _) = number(bytes, i).ok()?;
                 let number = Number(text.get(i..end)?.into());
                 if !self.lenient && !number.in_range() {
-                    return None;
+                    return self.refuse(Unread::Unrepresentable);
                 }
                 Some((Value::Number(number), end))
             }
@@ -352,11 +382,11 @@ impl Reader<'_> {
                                 char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?
                             }
                             _ if self.lenient => '\u{fffd}',
-                            _ => return None,
+                            _ => return self.refuse(Unread::Unrepresentable),
                         }
                     }
                     0xDC00..=0xDFFF if self.lenient => '\u{fffd}',
-                    0xDC00..=0xDFFF => return None,
+                    0xDC00..=0xDFFF => return self.refuse(Unread::Unrepresentable),
                     unit => char::from_u32(unit)?,
                 },
                 _ => return None,
@@ -375,7 +405,7 @@ fn hex4(chars: &mut std::str::Chars<'_>) -> Option<u32> {
 }
 
 /// Writes an object as JSON text. Its nesting is bounded by whoever read it (the event's is
-/// checked before parsing), so the writer may recurse.
+/// bounded by the reader), so the writer may recurse.
 pub fn write(object: &Object) -> String {
     write_only(object, |_| true)
 }

@@ -340,7 +340,7 @@ fn sweep(now_ms: f64) -> Vec<Running> {
 
 /// Calls in progress: for watching that none are left behind.
 pub fn in_progress() -> usize {
-    registry(|registry| registry.slots.len() - registry.free.len()).unwrap_or(0)
+    registry(|registry| registry.slots.len().saturating_sub(registry.free.len())).unwrap_or(0)
 }
 
 fn internal(msg: &str) -> String {

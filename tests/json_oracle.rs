@@ -341,3 +341,37 @@ fn ranges_hold_for_long_digit_runs_and_at_the_largest_double() {
         Some(json::Value::String("a\u{fffd}b".to_owned()))
     );
 }
+
+#[test]
+fn the_reader_alone_gives_serde_jsons_verdict_on_broken_and_random_text() {
+    // The event is read in one pass: the reader must refuse all that is not JSON by itself.
+    runner(50_000)
+        .run(&prop_oneof![4 => mutated(), 1 => any::<String>()], |text| {
+            let ours = json::parse_strict(&text, 128)
+                .map(|value| as_serde(&value))
+                .ok();
+            prop_assert_eq!(
+                ours,
+                serde_json::from_str::<Value>(&text).ok(),
+                "{:?}",
+                text
+            );
+            Ok(())
+        })
+        .unwrap();
+    let nested = |levels: usize| format!("{}{}", "[".repeat(levels), "]".repeat(levels));
+    assert_eq!(
+        json::parse_strict(&nested(33), 32),
+        Err(json::Unread::TooDeep)
+    );
+    assert!(json::parse_strict(&nested(32), 32).is_ok());
+    assert_eq!(json::parse_strict("[1,", 32), Err(json::Unread::Malformed));
+    assert_eq!(
+        json::parse_strict("[1e999]", 32),
+        Err(json::Unread::Unrepresentable)
+    );
+    assert_eq!(
+        json::parse_strict(r#"["\udc00"]"#, 32),
+        Err(json::Unread::Unrepresentable)
+    );
+}

@@ -35,9 +35,3 @@ pub fn resume(
     };
     steps::resume(call, now, outcome)
 }
-
-/// Calls in progress, waiting for their host: for watching that none are left behind.
-#[wasm_bindgen(js_name = callsInProgress)]
-pub fn calls_in_progress() -> u32 {
-    u32::try_from(steps::in_progress()).unwrap_or(u32::MAX)
-}
