@@ -35,7 +35,7 @@ use crate::json::push_string;
 /// What the host reports for a request: `status` is the HTTP status of an answer (100-599),
 /// 0 when none came in time, anything else when the request failed, `text` then saying how.
 /// For a pause, the outcome is ignored.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Outcome {
     /// The HTTP status, or 0 for a timeout, or any other number for a failure.
     pub status: i32,
@@ -47,6 +47,19 @@ pub struct Outcome {
     pub rate_limit_type: Option<String>,
     /// The host kept a 2xx JSON-object answer for the caller (see [`HttpResponse::kept`]).
     pub kept: bool,
+}
+
+/// Names the text's length, never the text: Zoom and proxies echo tokens.
+impl std::fmt::Debug for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outcome")
+            .field("status", &self.status)
+            .field("text_bytes", &self.text.as_ref().map(String::len))
+            .field("retry_after", &self.retry_after)
+            .field("rate_limit_type", &self.rate_limit_type)
+            .field("kept", &self.kept)
+            .finish()
+    }
 }
 
 impl Outcome {

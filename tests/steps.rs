@@ -397,3 +397,11 @@ fn settings_are_read_even_when_no_call_can_start() {
     }
     assert_eq!(steps::in_progress(), 0);
 }
+
+#[test]
+fn an_outcome_never_prints_its_text() {
+    let outcome = answer(401, r#"{"message":"Invalid token acc-secret-9"}"#);
+    let printed = format!("{outcome:?}");
+    assert!(!printed.contains("acc-secret-9"), "{printed}");
+    assert!(printed.contains("text_bytes: Some(40)"), "{printed}");
+}
